@@ -1,0 +1,14 @@
+"""aeutils: the helper package of the course "Through the Bottleneck".
+
+Modules, by topic:
+
+- :mod:`aeutils.data`: Fashion-MNIST (offline-first, checksummed) and MNIST.
+- :mod:`aeutils.models`: the PCA baseline and small model utilities.
+- :mod:`aeutils.train`: one training loop for every chapter.
+- :mod:`aeutils.metrics`: per-image MSE, PSNR, explained variance, principal angles.
+- :mod:`aeutils.viz`: figures (image grids, reconstructions, latent maps, curves).
+- :mod:`aeutils.widgets`: interactive figures that also work in the static book.
+- :mod:`aeutils.exercises`: checks for the coding exercises.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,400 @@
+"""Figures for the course, sized to be readable at book width.
+
+Every function returns a :class:`matplotlib.figure.Figure` built without
+``pyplot``, so a notebook cell shows it exactly once (when it is the cell's
+last expression) and no figure is left open. Helpers that need a model take
+plain callables: an encoder, a decoder, a ``reconstruct`` function, or an
+``nn.Module``, as in probml-utils.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import torch
+from matplotlib.figure import Figure
+
+from ._validation import check_images, check_matrix, check_positive_int
+from .metrics import per_image_mse
+from .train import History, predict
+
+__all__ = [
+    "plot_components",
+    "plot_explained_variance",
+    "plot_image_grid",
+    "plot_latent_scatter",
+    "plot_latent_traversal",
+    "plot_loss_curves",
+    "plot_reconstructions",
+]
+
+ImageFunction = Callable[[torch.Tensor], torch.Tensor]
+
+_CLASS_COLORS = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+]  # fmt: skip
+
+
+class NotebookFigure(Figure):
+    """A Figure that renders itself as PNG in Jupyter.
+
+    IPython registers its PNG formatter for figures only once pyplot has been
+    used; this repr makes a figure show even in a cell that runs before that.
+    """
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def _to_numpy_images(images: torch.Tensor) -> np.ndarray:
+    """(N, C, H, W) tensor -> (N, H, W) or (N, H, W, C) array for imshow."""
+    array = images.detach().cpu().float().numpy()
+    return array[:, 0] if array.shape[1] == 1 else array.transpose(0, 2, 3, 1)
+
+
+def _image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
+    axes = np.atleast_2d(fig.subplots(nrows, ncols, squeeze=False))
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+    return axes
+
+
+def plot_image_grid(
+    images: object,
+    *,
+    ncols: int = 8,
+    titles: Sequence[str] | None = None,
+    title: str | None = None,
+    cell_size: float = 1.2,
+) -> Figure:
+    """Show images in a grid.
+
+    Parameters
+    ----------
+    images
+        Shape ``(N, C, H, W)``, values in ``[0, 1]``.
+    ncols
+        Images per row.
+    titles
+        Optional caption for each image.
+    title
+        Optional title of the whole figure.
+    cell_size
+        Size of one image in inches.
+    """
+    x = check_images(images, name="images")
+    ncols = check_positive_int(ncols, name="ncols")
+    if titles is not None and len(titles) != len(x):
+        raise ValueError(f"titles has {len(titles)} entries for {len(x)} images.")
+    ncols = min(ncols, len(x))
+    nrows = -(-len(x) // ncols)
+    fig = NotebookFigure(figsize=(ncols * cell_size, nrows * cell_size + (0.4 if title else 0)))
+    axes = _image_axes(fig, nrows, ncols)
+    for i, (ax, image) in enumerate(zip(axes.flat, _to_numpy_images(x))):
+        ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+    for ax in list(axes.flat)[len(x) :]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def plot_reconstructions(
+    images: object,
+    reconstructions: Mapping[str, ImageFunction | torch.Tensor],
+    *,
+    n: int = 8,
+    show_mse: bool = True,
+    cell_size: float = 1.1,
+) -> Figure:
+    """Originals in the top row, then one row per model's reconstructions.
+
+    Parameters
+    ----------
+    images
+        Images to reconstruct, shape ``(N, C, H, W)``; the first ``n`` are shown.
+    reconstructions
+        ``{row label: model}``, where a model is any callable mapping images to
+        images (an ``nn.Module``, ``pca.reconstruct``, ...) or an already
+        computed tensor of reconstructions of the same images.
+    n
+        Number of images (columns).
+    show_mse
+        Add each row's mean squared error over the shown images to its label.
+    """
+    x = check_images(images, name="images")
+    n = check_positive_int(n, name="n", maximum=len(x))
+    if not reconstructions:
+        raise ValueError("reconstructions is empty; pass at least one {label: model} entry.")
+    x = x[:n]
+    rows = {"original": x}
+    for label, model in reconstructions.items():
+        x_hat = model[:n] if isinstance(model, torch.Tensor) else predict(model, x)
+        x_hat = check_images(x_hat, name=f"reconstructions[{label!r}]", value_range=None)
+        if x_hat.shape != x.shape:
+            raise ValueError(
+                f"reconstructions[{label!r}] has shape {tuple(x_hat.shape)}, expected "
+                f"{tuple(x.shape)}."
+            )
+        rows[label] = x_hat
+    fig = NotebookFigure(figsize=(n * cell_size + 1.6, len(rows) * cell_size))
+    axes = _image_axes(fig, len(rows), n)
+    for r, (label, batch) in enumerate(rows.items()):
+        shown = _to_numpy_images(batch.clamp(0, 1))
+        for c in range(n):
+            axes[r, c].imshow(shown[c], cmap="gray", vmin=0.0, vmax=1.0)
+        text = label
+        if show_mse and r > 0:
+            text += f"\nMSE {float(per_image_mse(x, batch.clamp(0, 1)).mean()):.4f}"
+        axes[r, 0].set_ylabel(text, rotation=0, ha="right", va="center", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_components(
+    components: object,
+    *,
+    image_shape: Sequence[int] = (28, 28),
+    titles: Sequence[str] | None = None,
+    ncols: int = 8,
+    title: str | None = None,
+    cell_size: float = 1.2,
+) -> Figure:
+    """Show weight vectors (eigen-images, decoder columns, features) as images.
+
+    Each image has its own symmetric colour scale: red is positive, blue
+    negative, white zero, so the sign pattern is what you read.
+
+    Parameters
+    ----------
+    components
+        Matrix of shape ``(k, H * W)``, one vector per row.
+    image_shape
+        ``(H, W)`` to reshape each row to.
+    """
+    matrix = check_matrix(components, name="components", n_cols=int(np.prod(image_shape)))
+    ncols = check_positive_int(ncols, name="ncols")
+    if titles is not None and len(titles) != len(matrix):
+        raise ValueError(f"titles has {len(titles)} entries for {len(matrix)} components.")
+    ncols = min(ncols, len(matrix))
+    nrows = -(-len(matrix) // ncols)
+    fig = NotebookFigure(figsize=(ncols * cell_size, nrows * cell_size + (0.4 if title else 0)))
+    axes = _image_axes(fig, nrows, ncols)
+    for i, (ax, row) in enumerate(zip(axes.flat, matrix.detach().cpu().float().numpy())):
+        limit = float(np.abs(row).max()) or 1.0
+        ax.imshow(row.reshape(image_shape), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+    for ax in list(axes.flat)[len(matrix) :]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def plot_loss_curves(
+    histories: History | Mapping[str, History],
+    *,
+    baselines: Mapping[str, float] | None = None,
+    ylabel: str = "MSE per pixel",
+    log_scale: bool = True,
+) -> Figure:
+    """Training (dashed) and validation (solid) loss per epoch.
+
+    Parameters
+    ----------
+    histories
+        One :class:`~aeutils.train.History` or ``{label: History}``.
+    baselines
+        ``{label: value}`` drawn as horizontal reference lines, e.g. PCA's MSE.
+    ylabel
+        Label of the loss axis.
+    log_scale
+        Use a logarithmic loss axis.
+    """
+    if isinstance(histories, History):
+        histories = {histories.model_name: histories}
+    if not histories:
+        raise ValueError("histories is empty; pass a History or {label: History}.")
+    fig = NotebookFigure(figsize=(7.5, 4.0))
+    ax = fig.subplots()
+    for i, (label, history) in enumerate(histories.items()):
+        color = _CLASS_COLORS[i % len(_CLASS_COLORS)]
+        epochs = np.arange(1, history.epochs + 1)
+        ax.plot(epochs, history.train_loss, "--", color=color, label=f"{label} (train)")
+        if history.val_loss:
+            ax.plot(epochs, history.val_loss, "-", color=color, label=f"{label} (validation)")
+    for j, (label, value) in enumerate((baselines or {}).items()):
+        ax.axhline(value, color="black", linestyle=[":", "-."][j % 2], linewidth=1.2, label=label)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_latent_scatter(
+    encode: ImageFunction,
+    images: object,
+    labels: torch.Tensor,
+    class_names: Sequence[str],
+    *,
+    dims: tuple[int, int] = (0, 1),
+    max_points: int = 5000,
+    axis_labels: tuple[str, str] | None = None,
+    title: str | None = None,
+) -> Figure:
+    """Scatter two code dimensions of ``encode(images)``, coloured by class.
+
+    Parameters
+    ----------
+    encode
+        Callable mapping images ``(N, C, H, W)`` to codes ``(N, k)``.
+    images, labels
+        The data to encode and its integer labels.
+    class_names
+        Legend entry of each label value.
+    dims
+        Which two code dimensions to plot.
+    max_points
+        Plot at most this many (the first ones) to keep the figure legible.
+    axis_labels
+        Names of the two axes; default ``"z[i]"``.
+    """
+    x = check_images(images, name="images")
+    if labels.shape != (len(x),):
+        raise ValueError(f"labels must have shape ({len(x)},), got {tuple(labels.shape)}.")
+    max_points = check_positive_int(max_points, name="max_points")
+    x, labels = x[:max_points], labels[:max_points].cpu()
+    codes = predict(encode, x)
+    if codes.ndim != 2 or max(dims) >= codes.shape[1]:
+        raise ValueError(
+            f"encode must return codes of shape (N, k) with k > {max(dims)}, got {tuple(codes.shape)}."
+        )
+    codes = codes.float().numpy()
+    fig = NotebookFigure(figsize=(8.0, 6.0))
+    ax = fig.subplots()
+    for value, name in enumerate(class_names):
+        mask = (labels == value).numpy()
+        ax.scatter(
+            codes[mask, dims[0]], codes[mask, dims[1]], s=6, alpha=0.6,
+            color=_CLASS_COLORS[value % len(_CLASS_COLORS)], label=name, rasterized=True,
+        )  # fmt: skip
+    xlabel, ylabel = axis_labels or (f"z[{dims[0]}]", f"z[{dims[1]}]")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=3, fontsize=9, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_latent_traversal(
+    decode: ImageFunction,
+    base_code: torch.Tensor,
+    *,
+    dims: Sequence[int],
+    offsets: Sequence[float],
+    dim_labels: Sequence[str] | None = None,
+    cell_size: float = 1.0,
+) -> Figure:
+    """Decode ``base_code`` moved along one code dimension at a time.
+
+    Row ``i`` shows ``decode(base_code + offset * e_dims[i])`` for each offset,
+    which reveals what that dimension of the bottleneck controls.
+
+    Parameters
+    ----------
+    decode
+        Callable mapping codes ``(N, k)`` to images ``(N, C, H, W)``.
+    base_code
+        Code of shape ``(k,)`` to start from (often all zeros or a mean code).
+    dims
+        Code dimensions to move along, one row each.
+    offsets
+        Amounts to add, one column each.
+    dim_labels
+        Row labels; default ``"z[i]"``.
+    """
+    base = torch.as_tensor(base_code).float()
+    if base.ndim != 1:
+        raise ValueError(f"base_code must have shape (k,), got {tuple(base.shape)}.")
+    if not dims or not offsets:
+        raise ValueError("dims and offsets must both be non-empty.")
+    if max(dims) >= base.shape[0] or min(dims) < 0:
+        raise ValueError(f"dims must lie in [0, {base.shape[0] - 1}], got {list(dims)}.")
+    codes = base.repeat(len(dims) * len(offsets), 1)
+    for r, dim in enumerate(dims):
+        for c, offset in enumerate(offsets):
+            codes[r * len(offsets) + c, dim] += offset
+    with torch.no_grad():
+        images = check_images(decode(codes), name="decode(codes)", value_range=None).cpu()
+    shown = _to_numpy_images(images.clamp(0, 1))
+    fig = NotebookFigure(figsize=(len(offsets) * cell_size + 1.2, len(dims) * cell_size + 0.4))
+    axes = _image_axes(fig, len(dims), len(offsets))
+    labels = dim_labels or [f"z[{d}]" for d in dims]
+    for r in range(len(dims)):
+        axes[r, 0].set_ylabel(labels[r], rotation=0, ha="right", va="center", fontsize=10)
+        for c, offset in enumerate(offsets):
+            axes[r, c].imshow(shown[r * len(offsets) + c], cmap="gray", vmin=0.0, vmax=1.0)
+            if r == 0:
+                axes[r, c].set_title(f"{offset:+g}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_explained_variance(
+    explained_variance_ratio: object,
+    *,
+    thresholds: Sequence[float] = (0.5, 0.9, 0.95),
+) -> Figure:
+    """Cumulative fraction of variance explained by the top ``k`` components.
+
+    Parameters
+    ----------
+    explained_variance_ratio
+        Ratio of each component, in decreasing order, shape ``(D,)``.
+    thresholds
+        Fractions to mark with the ``k`` that first reaches them.
+    """
+    ratio = torch.as_tensor(explained_variance_ratio).double().cpu()
+    if ratio.ndim != 1 or len(ratio) == 0:
+        raise ValueError(f"explained_variance_ratio must be 1-D and non-empty, got {tuple(ratio.shape)}.")
+    if (ratio < 0).any() or float(ratio.sum()) > 1.0 + 1e-6:
+        raise ValueError("explained_variance_ratio must be non-negative and sum to at most 1.")
+    cumulative = torch.cumsum(ratio, dim=0).numpy()
+    ks = np.arange(1, len(ratio) + 1)
+    fig = NotebookFigure(figsize=(7.5, 4.0))
+    ax = fig.subplots()
+    ax.plot(ks, cumulative, color=_CLASS_COLORS[0], linewidth=2)
+    for threshold in thresholds:
+        if cumulative[-1] < threshold:
+            continue
+        k = int(np.searchsorted(cumulative, threshold)) + 1
+        ax.plot([k, k], [0, cumulative[k - 1]], ":", color="gray")
+        ax.plot(k, cumulative[k - 1], "o", color=_CLASS_COLORS[3])
+        ax.annotate(f"{threshold:.0%} at k = {k}", (k, cumulative[k - 1]),
+                    xytext=(8, -14), textcoords="offset points", fontsize=10)  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_xlabel("number of components k (log scale)")
+    ax.set_ylabel("fraction of variance explained")
+    ax.set_ylim(0, 1.02)
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return fig
