@@ -110,7 +110,7 @@ def check_pca_reconstruction(
     exercise = "PCA reconstruction"
     x, mean, components = _toy_pca()
     answer, failure = _call(exercise, reconstruct, x.clone(), mean.clone(), components.clone())
-    if failure:
+    if failure is not None:
         return failure
     result = _as_tensor(answer)
     if result is None:
@@ -221,7 +221,7 @@ def check_principal_angles(
     # Non-orthonormal spanning sets of the same subspaces: the answer must not change.
     mix = torch.tensor([[2.0, 0.5, 0.0], [0.0, 1.0, 0.3], [0.1, 0.0, 3.0]], dtype=torch.float64)
     answer, failure = _call(exercise, principal_angles, a @ mix, b @ mix.T)
-    if failure:
+    if failure is not None:
         return failure
     result = _as_tensor(answer)
     if result is None:
@@ -259,7 +259,7 @@ def check_tied_autoencoder(model_class: Callable[..., nn.Module]) -> Feedback:
     exercise = "tied linear autoencoder"
     input_dim, latent_dim = 16, 3
     model, failure = _call(exercise, lambda: model_class(input_dim=input_dim, latent_dim=latent_dim))
-    if failure:
+    if failure is not None:
         return failure
     if not isinstance(model, nn.Module):
         return Feedback(exercise, False, [f"model_class must build an nn.Module, got {type(model).__name__}."])
@@ -291,7 +291,7 @@ def check_tied_autoencoder(model_class: Callable[..., nn.Module]) -> Feedback:
             if p.ndim == 1:
                 p.zero_()
         output, failure = _call(exercise, model, x)
-    if failure:
+    if failure is not None:
         return failure
     if not isinstance(output, torch.Tensor) or output.shape != x.shape:
         shape = tuple(output.shape) if isinstance(output, torch.Tensor) else type(output).__name__

@@ -321,7 +321,7 @@ def fit(
             terms = _split_loss(loss_fn(model, x_train[index]))
             if not torch.isfinite(terms["loss"]):
                 raise FloatingPointError(
-                    f"The loss became {float(terms['loss'])} in epoch {epoch}; training "
+                    f"The loss became {float(terms['loss'].detach())} in epoch {epoch}; training "
                     "diverged. Lower the learning rate (lr) and try again."
                 )
             optim.zero_grad(set_to_none=True)

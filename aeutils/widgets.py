@@ -49,7 +49,7 @@ class InteractiveFigure:
         name: str,
         values: Sequence[object],
         initial: object,
-        dpi: int = 80,
+        dpi: int = 100,
     ) -> None:
         self.draw = draw
         self.name = name
@@ -151,7 +151,7 @@ def interactive_figure(
     name: str,
     values: Sequence[object],
     initial: object | None = None,
-    dpi: int = 80,
+    dpi: int = 100,
 ) -> InteractiveFigure:
     """Let the reader vary one parameter and see the figure redrawn.
 

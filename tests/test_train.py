@@ -1,0 +1,142 @@
+"""The shared training loop: learning, reproducibility, loss terms, errors."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from aeutils.train import History, evaluate, fit, mse_loss, predict, seed_everything, select_device
+
+
+class TinyAutoencoder(nn.Module):
+    def __init__(self, latent_dim: int = 4):
+        super().__init__()
+        self.encoder = nn.Linear(64, latent_dim)
+        self.decoder = nn.Linear(latent_dim, 64)
+
+    def forward(self, x):
+        return torch.sigmoid(self.decoder(self.encoder(x.flatten(1)))).view_as(x)
+
+
+@pytest.fixture
+def images():
+    generator = torch.Generator().manual_seed(0)
+    codes = torch.randn(256, 3, generator=generator)
+    patterns = torch.randn(3, 64, generator=generator)
+    return torch.sigmoid(codes @ patterns).view(256, 1, 8, 8)
+
+
+def _train(images, **kwargs):
+    seed_everything(0)
+    model = TinyAutoencoder()
+    history = fit(model, images[:200], val_images=images[200:], progress=False, **kwargs)
+    return model, history
+
+
+def test_fit_reduces_the_loss_and_records_history(images):
+    _, history = _train(images, epochs=15, lr=1e-2, batch_size=16)
+    assert history.epochs == 15
+    assert len(history.val_loss) == 15 and len(history.epoch_seconds) == 15
+    assert history.train_loss[-1] < 0.5 * history.train_loss[0]
+    assert history.val_loss[-1] < 0.5 * history.val_loss[0]
+    assert history.device == "cpu" and history.model_name == "TinyAutoencoder"
+    assert "15 epochs" in history.summary() and "validation loss" in history.summary()
+
+
+def test_fit_is_reproducible_with_a_seed(images):
+    model_a, history_a = _train(images, epochs=3)
+    model_b, history_b = _train(images, epochs=3)
+    assert history_a.train_loss == history_b.train_loss
+    assert history_a.val_loss == history_b.val_loss
+    for p, q in zip(model_a.parameters(), model_b.parameters()):
+        assert torch.equal(p, q)
+    _, history_c = _train(images, epochs=3, seed=1)
+    assert history_c.train_loss != history_a.train_loss
+
+
+def test_random_corruption_inside_the_loss_is_reproducible(images):
+    def denoising(model, batch):
+        noisy = (batch + 0.2 * torch.randn_like(batch)).clamp(0, 1)
+        return F.mse_loss(model(noisy), batch)
+
+    _, first = _train(images, epochs=2, loss_fn=denoising)
+    _, second = _train(images, epochs=2, loss_fn=denoising)
+    assert first.train_loss == second.train_loss
+
+
+def test_loss_terms_are_recorded(images):
+    def with_terms(model, batch):
+        mse = mse_loss(model, batch)
+        penalty = 1e-3 * model.encoder.weight.pow(2).sum()
+        return {"loss": mse + penalty, "mse": mse, "penalty": penalty}
+
+    _, history = _train(images, epochs=2, loss_fn=with_terms)
+    assert set(history.terms) == {"mse", "penalty", "val_mse", "val_penalty"}
+    for i in range(2):
+        total = history.terms["mse"][i] + history.terms["penalty"][i]
+        assert history.train_loss[i] == pytest.approx(total, rel=1e-5)
+
+
+def test_evaluate_and_predict_restore_mode(images):
+    model = TinyAutoencoder()
+    model.train()
+    result = evaluate(model, images, batch_size=100)
+    assert set(result) == {"loss"}
+    manual = F.mse_loss(model(images), images).item()
+    assert result["loss"] == pytest.approx(manual, rel=1e-5)
+    assert model.training
+    out = predict(model, images, batch_size=100)
+    assert out.shape == images.shape and model.training
+    codes = predict(lambda x: x.flatten(1)[:, :3], images)
+    assert codes.shape == (256, 3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"epochs": 0}, "epochs must be at least 1"),
+        ({"batch_size": 0}, "batch_size must be at least 1"),
+        ({"lr": -1.0}, "lr must be positive"),
+        ({"lr_schedule": "step"}, "lr_schedule"),
+        ({"optimizer": "rmsprop"}, "optimizer must be"),
+        ({"val_images": torch.rand(2, 1, 4, 4)}, "val_images have images of shape"),
+    ],
+)
+def test_fit_rejects_bad_arguments(images, kwargs, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        fit(TinyAutoencoder(), images, progress=False, **kwargs)
+
+
+def test_fit_rejects_bad_loss_functions(images):
+    with pytest.raises(ValueError, match="needs a 'loss' entry"):
+        fit(TinyAutoencoder(), images, loss_fn=lambda m, x: {"mse": mse_loss(m, x)}, progress=False)
+    with pytest.raises(ValueError, match="scalar tensors"):
+        fit(TinyAutoencoder(), images, loss_fn=lambda m, x: (m(x) - x).pow(2), progress=False)
+
+
+def test_fit_stops_on_divergence(images):
+    def exploding(model, batch):
+        return mse_loss(model, batch) * float("inf")
+
+    with pytest.raises(FloatingPointError, match="diverged.*Lower the learning rate"):
+        fit(TinyAutoencoder(), images, loss_fn=exploding, progress=False)
+
+
+def test_progress_prints_summary_outside_notebooks(images, capsys):
+    fit(TinyAutoencoder(), images, epochs=1, progress=True)
+    assert "Trained TinyAutoencoder for 1 epochs" in capsys.readouterr().out
+
+
+def test_select_device():
+    assert select_device("cpu") == torch.device("cpu")
+    assert select_device().type in {"cpu", "cuda", "mps"}
+    if not torch.cuda.is_available():
+        assert select_device().type != "cuda"
+
+
+def test_history_defaults():
+    history = History(train_loss=[1.0, 0.5], epoch_seconds=[0.25, 0.25])
+    assert history.epochs == 2 and history.total_seconds == 0.5
+    assert history.summary().endswith("train loss 0.50000.")

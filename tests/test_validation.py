@@ -1,0 +1,61 @@
+"""Bad input gets a clear ValueError/TypeError at every public boundary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from aeutils import metrics, viz
+from aeutils._validation import check_images, check_positive_int
+from aeutils.models import PCA
+from aeutils.train import fit
+
+GOOD = torch.rand(4, 1, 28, 28)
+
+
+@pytest.mark.parametrize(
+    ("images", "error", "pattern"),
+    [
+        (torch.rand(4, 28, 28), ValueError, r"shape \(N, C, H, W\).*unsqueeze\(1\)"),
+        (torch.rand(4, 784), ValueError, r"view\(-1, 1, 28, 28\)"),
+        (torch.rand(0, 1, 28, 28), ValueError, "is empty"),
+        (torch.full((2, 1, 28, 28), float("nan")), ValueError, "NaN"),
+        (torch.rand(2, 1, 28, 28) * 255, ValueError, r"values in \[0, 1\].*255"),
+        (torch.rand(2, 1, 28, 28) - 0.5, ValueError, r"values in \[0, 1\]"),
+        ((torch.rand(2, 1, 28, 28) * 255).to(torch.uint8), ValueError, "8-bit"),
+        (torch.zeros(2, 1, 28, 28, dtype=torch.int64), TypeError, "floating-point"),
+        ([[0.5]], TypeError, "torch.Tensor or numpy.ndarray"),
+    ],
+)
+def test_check_images_rejects(images, error, pattern):
+    with pytest.raises(error, match=pattern):
+        check_images(images)
+
+
+def test_check_images_accepts_numpy_and_optional_range():
+    assert check_images(np.zeros((1, 1, 2, 2), dtype=np.float32)).shape == (1, 1, 2, 2)
+    assert check_images(torch.full((1, 1, 2, 2), 3.0), value_range=None).max() == 3.0
+    with pytest.raises(ValueError, match=r"images of shape \(1, 28, 28\)"):
+        check_images(torch.rand(1, 3, 28, 28), image_shape=(1, 28, 28))
+
+
+@pytest.mark.parametrize(("value", "error"), [(0, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_check_positive_int(value, error):
+    with pytest.raises(error, match="epochs"):
+        check_positive_int(value, name="epochs")
+
+
+def test_boundaries_use_the_checks():
+    """Each public entry point refuses the same bad input with a message naming it."""
+    bad = torch.rand(4, 1, 28, 28) * 2
+    with pytest.raises(ValueError, match="train_images must have pixel values"):
+        fit(torch.nn.Identity(), bad, epochs=1, progress=False)
+    with pytest.raises(ValueError, match="images must have pixel values"):
+        PCA(n_components=2).fit(bad)
+    with pytest.raises(ValueError, match="images must have pixel values"):
+        metrics.per_image_mse(bad, GOOD)
+    with pytest.raises(ValueError, match="images must have pixel values"):
+        viz.plot_image_grid(bad)
+    with pytest.raises(ValueError, match="same shape"):
+        metrics.per_image_mse(GOOD, GOOD[:2])
