@@ -37,6 +37,7 @@ __all__ = [
     "MNIST",
     "SYSTEM_FASHION_MNIST_DIR",
     "default_cache_dir",
+    "find_dataset_dir",
     "load_dataset",
     "load_fashion_mnist",
     "load_mnist",

@@ -150,7 +150,11 @@ def evaluate(
     """
     x = check_images(images, name="images")
     batch_size = check_positive_int(batch_size, name="batch_size")
-    device = select_device(device) if device is not None else next(model.parameters()).device
+    if device is None:
+        params = list(model.parameters())
+        device = params[0].device if params else torch.device("cpu")
+    else:
+        device = select_device(device)
     was_training = model.training
     model.eval()
     totals: dict[str, float] = {}

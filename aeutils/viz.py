@@ -67,6 +67,35 @@ def _image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
     return axes
 
 
+def _tile(
+    tiles: np.ndarray,
+    style: Callable[[np.ndarray], dict],
+    *,
+    ncols: int,
+    titles: Sequence[str] | None,
+    title: str | None,
+    cell_size: float,
+) -> Figure:
+    """Lay out 2-D arrays in a grid; ``style(tile)`` gives each one's imshow options."""
+    ncols = check_positive_int(ncols, name="ncols")
+    if titles is not None and len(titles) != len(tiles):
+        raise ValueError(f"titles has {len(titles)} entries for {len(tiles)} images.")
+    ncols = min(ncols, len(tiles))
+    nrows = -(-len(tiles) // ncols)
+    fig = NotebookFigure(figsize=(ncols * cell_size, nrows * cell_size + (0.4 if title else 0)))
+    axes = _image_axes(fig, nrows, ncols)
+    for i, (ax, tile) in enumerate(zip(axes.flat, tiles)):
+        ax.imshow(tile, **style(tile))
+        if titles is not None:
+            ax.set_title(titles[i], fontsize=9)
+    for ax in list(axes.flat)[len(tiles) :]:
+        ax.set_visible(False)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
 def plot_image_grid(
     images: object,
     *,
@@ -91,23 +120,11 @@ def plot_image_grid(
         Size of one image in inches.
     """
     x = check_images(images, name="images")
-    ncols = check_positive_int(ncols, name="ncols")
-    if titles is not None and len(titles) != len(x):
-        raise ValueError(f"titles has {len(titles)} entries for {len(x)} images.")
-    ncols = min(ncols, len(x))
-    nrows = -(-len(x) // ncols)
-    fig = NotebookFigure(figsize=(ncols * cell_size, nrows * cell_size + (0.4 if title else 0)))
-    axes = _image_axes(fig, nrows, ncols)
-    for i, (ax, image) in enumerate(zip(axes.flat, _to_numpy_images(x))):
-        ax.imshow(image, cmap="gray", vmin=0.0, vmax=1.0)
-        if titles is not None:
-            ax.set_title(titles[i], fontsize=9)
-    for ax in list(axes.flat)[len(x) :]:
-        ax.set_visible(False)
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig
+    return _tile(
+        _to_numpy_images(x),
+        lambda image: {"cmap": "gray", "vmin": 0.0, "vmax": 1.0},
+        ncols=ncols, titles=titles, title=title, cell_size=cell_size,
+    )  # fmt: skip
 
 
 def plot_reconstructions(
@@ -184,24 +201,13 @@ def plot_components(
         ``(H, W)`` to reshape each row to.
     """
     matrix = check_matrix(components, name="components", n_cols=int(np.prod(image_shape)))
-    ncols = check_positive_int(ncols, name="ncols")
-    if titles is not None and len(titles) != len(matrix):
-        raise ValueError(f"titles has {len(titles)} entries for {len(matrix)} components.")
-    ncols = min(ncols, len(matrix))
-    nrows = -(-len(matrix) // ncols)
-    fig = NotebookFigure(figsize=(ncols * cell_size, nrows * cell_size + (0.4 if title else 0)))
-    axes = _image_axes(fig, nrows, ncols)
-    for i, (ax, row) in enumerate(zip(axes.flat, matrix.detach().cpu().float().numpy())):
-        limit = float(np.abs(row).max()) or 1.0
-        ax.imshow(row.reshape(image_shape), cmap="RdBu_r", vmin=-limit, vmax=limit)
-        if titles is not None:
-            ax.set_title(titles[i], fontsize=9)
-    for ax in list(axes.flat)[len(matrix) :]:
-        ax.set_visible(False)
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig
+    tiles = matrix.detach().cpu().float().numpy().reshape(-1, *image_shape)
+
+    def symmetric(tile: np.ndarray) -> dict:
+        limit = float(np.abs(tile).max()) or 1.0
+        return {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}
+
+    return _tile(tiles, symmetric, ncols=ncols, titles=titles, title=title, cell_size=cell_size)
 
 
 def plot_loss_curves(

@@ -140,3 +140,7 @@ def test_history_defaults():
     history = History(train_loss=[1.0, 0.5], epoch_seconds=[0.25, 0.25])
     assert history.epochs == 2 and history.total_seconds == 0.5
     assert history.summary().endswith("train loss 0.50000.")
+
+
+def test_evaluate_works_for_models_without_parameters(images):
+    assert evaluate(nn.Identity(), images) == {"loss": 0.0}
