@@ -21,8 +21,10 @@ from .metrics import per_image_mse
 from .train import History, predict
 
 __all__ = [
+    "figure_to_png",
     "plot_components",
     "plot_explained_variance",
+    "plot_per_component",
     "plot_image_grid",
     "plot_latent_scatter",
     "plot_latent_traversal",
@@ -38,6 +40,13 @@ _CLASS_COLORS = [
 ]  # fmt: skip
 
 
+def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
+    """PNG bytes of ``fig``, cropped to its content; ``dpi=None`` uses the figure's own."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi or "figure", bbox_inches="tight")
+    return buffer.getvalue()
+
+
 class NotebookFigure(Figure):
     """A Figure that renders itself as PNG in Jupyter.
 
@@ -46,9 +55,7 @@ class NotebookFigure(Figure):
     """
 
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", bbox_inches="tight")
-        return buffer.getvalue()
+        return figure_to_png(self)
 
 
 def _to_numpy_images(images: torch.Tensor) -> np.ndarray:
@@ -402,5 +409,52 @@ def plot_explained_variance(
     ax.set_ylabel("fraction of variance explained")
     ax.set_ylim(0, 1.02)
     ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def plot_per_component(
+    series: Mapping[str, object],
+    *,
+    ylabel: str,
+    xlabel: str = "component",
+    reference: tuple[str, float] | None = None,
+    ylim: tuple[float, float] | None = None,
+) -> Figure:
+    """Bar chart of one value per component (angle, alignment, activity...).
+
+    Parameters
+    ----------
+    series
+        ``{label: values}``, each a 1-D tensor or array of the same length; with
+        several entries the bars are drawn side by side and labelled.
+    ylabel, xlabel
+        Axis labels; components are numbered from 1.
+    reference
+        Optional ``(label, value)`` drawn as a dotted horizontal line.
+    ylim
+        Optional limits of the value axis.
+    """
+    if not series:
+        raise ValueError("series is empty; pass at least one {label: values} entry.")
+    values = {label: torch.as_tensor(v).detach().cpu().double().flatten() for label, v in series.items()}
+    lengths = {len(v) for v in values.values()}
+    if len(lengths) != 1 or 0 in lengths:
+        raise ValueError(f"every series must have the same non-zero length, got {sorted(lengths)}.")
+    positions = np.arange(1, lengths.pop() + 1)
+    width = 0.8 / len(values)
+    fig = NotebookFigure(figsize=(7.5, 3.5))
+    ax = fig.subplots()
+    for i, (label, v) in enumerate(values.items()):
+        offset = (i - (len(values) - 1) / 2) * width
+        ax.bar(positions + offset, v.numpy(), width=width, label=label, color=_CLASS_COLORS[i % 10])
+    if reference is not None:
+        ax.axhline(reference[1], color="black", linestyle=":", label=reference[0])
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if len(values) > 1 or reference is not None:
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(values) + 1, frameon=False)
     fig.tight_layout()
     return fig

@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import uuid
 from collections.abc import Callable, Sequence
 
 from matplotlib.figure import Figure
 
+from .viz import figure_to_png
+
 __all__ = ["InteractiveFigure", "interactive_figure"]
 
 MAX_FRAMES = 40
-
-
-def _figure_to_png(fig: Figure, *, dpi: int) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return buffer.getvalue()
 
 
 def _format_value(value: object) -> str:
@@ -71,7 +66,7 @@ class InteractiveFigure:
         """PNG bytes of the figure for every value (computed once, then cached)."""
         if self._frames is None:
             self._frames = [
-                _figure_to_png(self._draw_checked(value), dpi=self.dpi) for value in self.values
+                figure_to_png(self._draw_checked(value), dpi=self.dpi) for value in self.values
             ]
         return self._frames
 

@@ -106,3 +106,28 @@ def test_plot_explained_variance_marks_thresholds():
     assert texts == ["80% at k = 2", "95% at k = 4"]
     with pytest.raises(ValueError, match="sum to at most 1"):
         viz.plot_explained_variance(torch.tensor([0.9, 0.9]))
+
+
+def test_plot_per_component_side_by_side_bars_and_reference():
+    fig = viz.plot_per_component(
+        {"a": torch.tensor([1.0, 2.0, 3.0]), "b": torch.tensor([3.0, 2.0, 1.0])},
+        ylabel="degrees", reference=("5°", 5.0), ylim=(0, 6),
+    )
+    ax = fig.axes[0]
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights == [1.0, 2.0, 3.0, 3.0, 2.0, 1.0]
+    assert ax.patches[0].get_x() < ax.patches[3].get_x() < ax.patches[1].get_x()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["5°", "a", "b"]
+    assert ax.get_ylim() == (0, 6)
+    with pytest.raises(ValueError, match="same non-zero length"):
+        viz.plot_per_component({"a": torch.ones(3), "b": torch.ones(2)}, ylabel="x")
+    with pytest.raises(ValueError, match="series is empty"):
+        viz.plot_per_component({}, ylabel="x")
+
+
+def test_figure_to_png_respects_dpi():
+    fig = viz.plot_image_grid(IMAGES[:1], cell_size=1.0)
+    small, large = viz.figure_to_png(fig, dpi=50), viz.figure_to_png(fig, dpi=200)
+    width = lambda png: int.from_bytes(png[16:20], "big")  # noqa: E731 (IHDR width field)
+    assert small[:4] == large[:4] == b"\x89PNG"
+    assert width(large) == pytest.approx(4 * width(small), abs=4)
