@@ -1,18 +1,23 @@
 """Baselines and small model utilities shared by the chapters.
 
-The autoencoders themselves are written out in the chapters that teach them;
-this module holds what every chapter reuses, above all the PCA baseline that
-chapter 1 derives and every later chapter compares against.
+This module holds what every chapter reuses: the PCA baseline that chapter 1
+derives and every later chapter compares against, and the autoencoders that
+chapter 3 introduces (:class:`MLPAutoencoder`, :class:`ConvAutoencoder`).
+A chapter that teaches a model defines it in a visible cell with exactly the
+source found here; ``tests/test_book.py`` keeps the two identical, so later
+chapters can import the class instead of copying it.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 from torch import nn
 
 from ._validation import check_images, check_matrix, check_positive_int
 
-__all__ = ["PCA", "count_parameters"]
+__all__ = ["PCA", "ConvAutoencoder", "MLPAutoencoder", "count_parameters"]
 
 
 class PCA:
@@ -121,3 +126,86 @@ def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters of ``model`` (shared tensors counted once)."""
     unique = {id(p): p for p in model.parameters() if p.requires_grad}
     return sum(p.numel() for p in unique.values())
+
+
+class MLPAutoencoder(nn.Module):
+    """Fully connected autoencoder: image -> hidden layers -> code -> image.
+
+    The decoder mirrors the encoder. ReLU between layers, a linear code, and a
+    sigmoid at the output so reconstructions are pixels in [0, 1].
+    """
+
+    def __init__(self, latent_dim=32, hidden_dims=(256,), image_shape=(1, 28, 28)):
+        super().__init__()
+        if latent_dim < 1 or min(hidden_dims, default=1) < 1:
+            raise ValueError(
+                f"latent_dim and hidden_dims must be positive, got "
+                f"latent_dim={latent_dim}, hidden_dims={hidden_dims}."
+            )
+        sizes = [math.prod(image_shape), *hidden_dims, latent_dim]
+        encoder = [nn.Flatten()]
+        for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+            encoder.append(nn.Linear(n_in, n_out))
+            if i < len(sizes) - 2:
+                encoder.append(nn.ReLU())
+        decoder = []
+        reverse = sizes[::-1]
+        for i, (n_in, n_out) in enumerate(zip(reverse, reverse[1:])):
+            decoder.append(nn.Linear(n_in, n_out))
+            decoder.append(nn.ReLU() if i < len(reverse) - 2 else nn.Sigmoid())
+        decoder.append(nn.Unflatten(1, tuple(image_shape)))
+        self.encoder = nn.Sequential(*encoder)
+        self.decoder = nn.Sequential(*decoder)
+
+    def encode(self, images):
+        return self.encoder(images)
+
+    def decode(self, codes):
+        return self.decoder(codes)
+
+    def forward(self, images):
+        return self.decode(self.encode(images))
+
+
+class ConvAutoencoder(nn.Module):
+    """Convolutional autoencoder: strided convolutions down, transposed up.
+
+    Each stride-2 layer halves the height and width (28 -> 14 -> 7), so the
+    image side must be divisible by 4. A linear layer maps the last feature
+    map to the code and back.
+    """
+
+    def __init__(self, latent_dim=32, channels=(16, 32), image_shape=(1, 28, 28)):
+        super().__init__()
+        in_channels, height, width = image_shape
+        if latent_dim < 1 or height % 4 or width % 4:
+            raise ValueError(
+                f"need latent_dim >= 1 and a height and width divisible by 4, "
+                f"got latent_dim={latent_dim}, image_shape={tuple(image_shape)}."
+            )
+        c1, c2 = channels
+        feature_shape = (c2, height // 4, width // 4)
+        self.encoder = nn.Sequential(
+            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Flatten(),
+            nn.Linear(math.prod(feature_shape), latent_dim),
+        )  # fmt: skip
+        self.decoder = nn.Sequential(
+            nn.Linear(latent_dim, math.prod(feature_shape)), nn.ReLU(),
+            nn.Unflatten(1, feature_shape),
+            nn.ConvTranspose2d(c2, c1, 3, stride=2, padding=1, output_padding=1),
+            nn.ReLU(),
+            nn.ConvTranspose2d(c1, in_channels, 3, stride=2, padding=1,
+                               output_padding=1),
+            nn.Sigmoid(),
+        )  # fmt: skip
+
+    def encode(self, images):
+        return self.encoder(images)
+
+    def decode(self, codes):
+        return self.decoder(codes)
+
+    def forward(self, images):
+        return self.decode(self.encode(images))

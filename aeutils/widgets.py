@@ -1,5 +1,8 @@
 """"Vary this, draw that": one interactive figure that works everywhere.
 
+One parameter gives one slider; two parameters (e.g. two latent
+coordinates) give two sliders over a grid of frames.
+
 :func:`interactive_figure` returns a single display object whose MIME bundle
 carries two views of the same thing:
 
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
+import math
 import uuid
 from collections.abc import Callable, Sequence
 
@@ -28,6 +33,7 @@ from .viz import figure_to_png
 __all__ = ["InteractiveFigure", "interactive_figure"]
 
 MAX_FRAMES = 40
+MAX_FRAMES_2D = 64
 
 
 def _format_value(value: object) -> str:
@@ -35,29 +41,42 @@ def _format_value(value: object) -> str:
 
 
 class InteractiveFigure:
-    """A figure redrawn for each value of one parameter; see :func:`interactive_figure`."""
+    """A figure redrawn for each value of one or two parameters.
+
+    See :func:`interactive_figure`. With two parameters, ``draw`` takes two
+    arguments and the frames form a grid (first parameter slowest).
+    """
 
     def __init__(
         self,
-        draw: Callable[[object], Figure],
+        draw: Callable[..., Figure],
         *,
-        name: str,
-        values: Sequence[object],
-        initial: object,
+        names: Sequence[str],
+        values: Sequence[Sequence[object]],
+        initial: Sequence[object],
         dpi: int = 100,
     ) -> None:
         self.draw = draw
-        self.name = name
-        self.values = list(values)
-        self.initial = initial
+        self.names = list(names)
+        self.values = [list(v) for v in values]
+        self.initial = list(initial)
         self.dpi = dpi
         self._frames: list[bytes] | None = None
 
-    def _draw_checked(self, value: object) -> Figure:
-        fig = self.draw(value)
+    @property
+    def name(self) -> str:
+        """The parameter names joined for display."""
+        return ", ".join(self.names)
+
+    def _combinations(self) -> list[tuple]:
+        return list(itertools.product(*self.values))
+
+    def _draw_checked(self, *args: object) -> Figure:
+        fig = self.draw(*args)
         if not isinstance(fig, Figure):
+            shown = ", ".join(repr(a) for a in args)
             raise TypeError(
-                f"draw({value!r}) returned {type(fig).__name__}; it must return a "
+                f"draw({shown}) returned {type(fig).__name__}; it must return a "
                 "matplotlib Figure (the aeutils.viz functions do)."
             )
         return fig
@@ -66,65 +85,84 @@ class InteractiveFigure:
         """PNG bytes of the figure for every value (computed once, then cached)."""
         if self._frames is None:
             self._frames = [
-                figure_to_png(self._draw_checked(value), dpi=self.dpi) for value in self.values
+                figure_to_png(self._draw_checked(*combo), dpi=self.dpi)
+                for combo in self._combinations()
             ]
         return self._frames
 
     def to_html(self) -> str:
-        """Self-contained HTML: a range slider that swaps precomputed frames."""
+        """Self-contained HTML: range sliders that swap precomputed frames."""
         uid = f"aeutils-{uuid.uuid4().hex[:10]}"
-        start = self.values.index(self.initial)
-        labels = [html.escape(_format_value(v)) for v in self.values]
+        starts = [v.index(i) for v, i in zip(self.values, self.initial)]
+        labels = [[html.escape(_format_value(v)) for v in vs] for vs in self.values]
+        start_frame = 0
+        for start, vs in zip(starts, self.values):
+            start_frame = start_frame * len(vs) + start
+        combos = self._combinations()
         images = "".join(
-            f'<img data-frame="{i}" alt="{html.escape(self.name)} = {labels[i]}" '
-            f'style="display:{"block" if i == start else "none"};max-width:100%" '
+            f'<img data-frame="{i}" alt="{html.escape(self._alt(combo))}" '
+            f'style="display:{"block" if i == start_frame else "none"};'
+            f'max-width:100%" '
             f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/>'
-            for i, png in enumerate(self.frames())
+            for i, (png, combo) in enumerate(zip(self.frames(), combos))
         )
-        labels_attr = html.escape("|".join(labels), quote=True)
-        # Inline handler only: no <script> block, no external resources.
+        # Inline handler only: no <script> block, no external resources. The
+        # frame index is the row-major position of all sliders' values.
         on_input = (
-            "var f=this.closest('.aeutils-interactive');"
+            "var f=this.closest('.aeutils-interactive'),i=0;"
+            "f.querySelectorAll('input[type=range]').forEach(function(r){"
+            "i=i*(+r.max+1)+(+r.value);});"
             "f.querySelectorAll('img[data-frame]').forEach(function(im){"
-            "im.style.display=(im.dataset.frame==this.value)?'block':'none';},this);"
-            "f.querySelector('output').textContent=this.dataset.labels.split('|')[this.value];"
+            "im.style.display=(im.dataset.frame==i)?'block':'none';});"
+            "this.parentNode.querySelector('output').textContent="
+            "this.dataset.labels.split('|')[this.value];"
         )
-        return (
-            f'<div class="aeutils-interactive" id="{uid}">'
-            f'<label style="font-family:sans-serif;display:flex;align-items:center;gap:0.6em">'
-            f"<span>{html.escape(self.name)}</span>"
-            f'<input type="range" min="0" max="{len(self.values) - 1}" step="1" '
-            f'value="{start}" data-labels="{labels_attr}" oninput="{html.escape(on_input)}" '
-            f'style="width:22em"/>'
-            f"<output>{labels[start]}</output></label>"
-            f"{images}</div>"
+        sliders = "".join(
+            f'<label style="font-family:sans-serif;display:flex;'
+            f'align-items:center;gap:0.6em">'
+            f"<span>{html.escape(name)}</span>"
+            f'<input type="range" min="0" max="{len(vs) - 1}" step="1" '
+            f'value="{start}" '
+            f'data-labels="{html.escape("|".join(ls), quote=True)}" '
+            f'oninput="{html.escape(on_input)}" style="width:22em"/>'
+            f"<output>{ls[start]}</output></label>"
+            for name, vs, ls, start in zip(self.names, self.values, labels, starts)
+        )
+        return f'<div class="aeutils-interactive" id="{uid}">{sliders}{images}</div>'
+
+    def _alt(self, combo: tuple) -> str:
+        return ", ".join(
+            f"{name} = {_format_value(value)}" for name, value in zip(self.names, combo)
         )
 
     def widget(self):
-        """The live ipywidgets version: a slider over the values and the figure."""
+        """The live ipywidgets version: one slider per parameter and the figure."""
         import ipywidgets
         from IPython.display import display
 
-        slider = ipywidgets.SelectionSlider(
-            options=[(_format_value(v), v) for v in self.values],
-            value=self.initial,
-            description=self.name,
-            continuous_update=False,
-            layout=ipywidgets.Layout(width="28em"),
-            style={"description_width": "initial"},
-        )
+        sliders = [
+            ipywidgets.SelectionSlider(
+                options=[(_format_value(v), v) for v in vs],
+                value=initial,
+                description=name,
+                continuous_update=False,
+                layout=ipywidgets.Layout(width="28em"),
+                style={"description_width": "initial"},
+            )
+            for name, vs, initial in zip(self.names, self.values, self.initial)
+        ]
         output = ipywidgets.Output()
 
         def redraw(change: dict | None = None) -> None:
-            value = slider.value if change is None else change["new"]
-            fig = self._draw_checked(value)
+            fig = self._draw_checked(*(slider.value for slider in sliders))
             output.clear_output(wait=True)
             with output:
                 display(fig)
 
-        slider.observe(redraw, names="value")
+        for slider in sliders:
+            slider.observe(redraw, names="value")
         redraw()
-        return ipywidgets.VBox([slider, output])
+        return ipywidgets.VBox([*sliders, output])
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         bundle = {"text/html": self.to_html()}
@@ -132,36 +170,49 @@ class InteractiveFigure:
             widget_bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
         except ImportError:
             widget_bundle = None
-        bundle["text/plain"] = (
-            f"Interactive figure over {self.name} in {[_format_value(v) for v in self.values]}"
+        ranges = "; ".join(
+            f"{name} in {[_format_value(v) for v in vs]}"
+            for name, vs in zip(self.names, self.values)
         )
+        bundle["text/plain"] = f"Interactive figure over {ranges}"
         if widget_bundle:
             bundle.update({k: v for k, v in widget_bundle.items() if k != "text/plain"})
         return bundle
 
 
+def _check_values(values: object, *, name: str) -> list:
+    values = list(values)  # type: ignore[call-overload]
+    if not values:
+        raise ValueError(f"values is empty; give the slider {name!r} at least one value.")
+    if len(set(map(repr, values))) != len(values):
+        raise ValueError(f"values must be distinct, got {values}.")
+    return values
+
+
 def interactive_figure(
-    draw: Callable[[object], Figure],
+    draw: Callable[..., Figure],
     *,
-    name: str,
-    values: Sequence[object],
+    name: str | Sequence[str],
+    values: Sequence[object] | Sequence[Sequence[object]],
     initial: object | None = None,
     dpi: int = 100,
 ) -> InteractiveFigure:
-    """Let the reader vary one parameter and see the figure redrawn.
+    """Let the reader vary one or two parameters and see the figure redrawn.
 
     Parameters
     ----------
     draw
-        ``draw(value)`` returning a :class:`matplotlib.figure.Figure`, e.g. a
-        lambda around an :mod:`aeutils.viz` function.
+        ``draw(value)`` (or ``draw(value_1, value_2)`` for two parameters)
+        returning a :class:`matplotlib.figure.Figure`, e.g. a lambda around an
+        :mod:`aeutils.viz` function.
     name
-        Label of the slider, e.g. ``"k"``.
+        Label of the slider, e.g. ``"k"``; a pair of labels for two sliders.
     values
         The values the slider offers, in order (at most 40, since the book
-        embeds one image per value).
+        embeds one image per value); for two sliders, a pair of such lists
+        (at most 64 combinations).
     initial
-        Value shown first; default the first of ``values``.
+        Value shown first (a pair for two sliders); default the first values.
     dpi
         Resolution of the frames embedded in the book.
 
@@ -174,22 +225,41 @@ def interactive_figure(
     --------
     >>> interactive_figure(lambda k: plot_reconstructions(x, {"PCA": PCA(k).fit(x)}),
     ...                    name="k", values=[2, 8, 32, 128])  # doctest: +SKIP
+    >>> interactive_figure(lambda a, b: draw_code(a, b), name=("z1", "z2"),
+    ...                    values=([-2, 0, 2], [-2, 0, 2]))   # doctest: +SKIP
     """
     if not callable(draw):
         raise TypeError(f"draw must be callable, got {type(draw).__name__}.")
-    values = list(values)
-    if not values:
-        raise ValueError("values is empty; give the slider at least one value.")
-    if len(values) > MAX_FRAMES:
+    two = not isinstance(name, str)
+    names = list(name) if two else [name]
+    if not names or len(names) > 2 or not all(isinstance(n, str) and n for n in names):
         raise ValueError(
-            f"values has {len(values)} entries; at most {MAX_FRAMES} are allowed because the "
-            "book embeds one image per value. Pick fewer, e.g. values[::2]."
+            f"name must be a non-empty label for the slider, or a pair of labels "
+            f"for two sliders; got {name!r}."
         )
-    if len(set(map(repr, values))) != len(values):
-        raise ValueError(f"values must be distinct, got {values}.")
-    initial = values[0] if initial is None else initial
-    if initial not in values:
-        raise ValueError(f"initial={initial!r} is not one of values {values}.")
-    if not name:
-        raise ValueError("name must be a non-empty label for the slider.")
-    return InteractiveFigure(draw, name=name, values=values, initial=initial, dpi=dpi)
+    if two:
+        values = list(values)
+        if len(values) != len(names):
+            raise ValueError(
+                f"name has {len(names)} labels but values has {len(values)} lists; "
+                "give one list of values per slider."
+            )
+        value_lists = [_check_values(v, name=n) for n, v in zip(names, values)]
+        initials = [v[0] for v in value_lists] if initial is None else list(initial)
+        limit = MAX_FRAMES_2D
+    else:
+        value_lists = [_check_values(values, name=names[0])]
+        initials = [value_lists[0][0] if initial is None else initial]
+        limit = MAX_FRAMES
+    frames = math.prod(len(v) for v in value_lists)
+    if frames > limit:
+        raise ValueError(
+            f"the sliders offer {frames} frames; at most {limit} are allowed because "
+            "the book embeds one image per frame. Pick fewer values, e.g. values[::2]."
+        )
+    for n, vs, i in zip(names, value_lists, initials):
+        if i not in vs:
+            raise ValueError(f"initial={i!r} for {n!r} is not one of values {vs}.")
+    return InteractiveFigure(
+        draw, names=names, values=value_lists, initial=initials, dpi=dpi
+    )

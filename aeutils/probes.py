@@ -1,0 +1,136 @@
+"""How useful are the codes? Classifiers trained on them (scikit-learn).
+
+A *probe* is a simple classifier fitted on the codes of the training images
+and scored on the codes of the test images. If a linear model (or a nearest
+neighbour) can read the class off the code, the bottleneck kept it. These are
+thin wrappers around scikit-learn that validate the inputs and time the fit.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+__all__ = ["ProbeResult", "knn_probe", "linear_probe"]
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """Test accuracy of a probe and the seconds its fit and scoring took."""
+
+    accuracy: float
+    seconds: float
+
+
+def _features(codes: object, *, name: str) -> np.ndarray:
+    if isinstance(codes, torch.Tensor):
+        codes = codes.detach().cpu().numpy()
+    if not isinstance(codes, np.ndarray):
+        raise TypeError(
+            f"{name} must be a torch.Tensor or numpy.ndarray, got "
+            f"{type(codes).__name__}."
+        )
+    if codes.ndim != 2 or codes.shape[0] == 0 or codes.shape[1] == 0:
+        raise ValueError(
+            f"{name} must have shape (N, k) with N, k >= 1, got {codes.shape}. "
+            "Flatten images first, e.g. images.flatten(1)."
+        )
+    if not np.issubdtype(codes.dtype, np.number) or codes.dtype == bool:
+        raise TypeError(f"{name} must be numeric, got dtype {codes.dtype}.")
+    if not np.isfinite(codes).all():
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return codes.astype(np.float32, copy=False)
+
+
+def _labels(labels: object, *, name: str, n: int) -> np.ndarray:
+    if isinstance(labels, torch.Tensor):
+        labels = labels.detach().cpu().numpy()
+    labels = np.asarray(labels)
+    if labels.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {labels.shape}.")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer class labels, got {labels.dtype}.")
+    return labels
+
+
+def _check(train_codes, train_labels, test_codes, test_labels):
+    x_train = _features(train_codes, name="train_codes")
+    x_test = _features(test_codes, name="test_codes")
+    if x_train.shape[1] != x_test.shape[1]:
+        raise ValueError(
+            f"train_codes and test_codes must have the same number of columns, "
+            f"got {x_train.shape[1]} and {x_test.shape[1]}."
+        )
+    y_train = _labels(train_labels, name="train_labels", n=len(x_train))
+    y_test = _labels(test_labels, name="test_labels", n=len(x_test))
+    if len(np.unique(y_train)) < 2:
+        raise ValueError("train_labels hold a single class; a probe needs two or more.")
+    return x_train, y_train, x_test, y_test
+
+
+def _score(classifier, train_codes, train_labels, test_codes, test_labels) -> ProbeResult:
+    x_train, y_train, x_test, y_test = _check(
+        train_codes, train_labels, test_codes, test_labels
+    )
+    start = time.perf_counter()
+    classifier.fit(x_train, y_train)
+    accuracy = float((classifier.predict(x_test) == y_test).mean())
+    return ProbeResult(accuracy=accuracy, seconds=time.perf_counter() - start)
+
+
+def linear_probe(
+    train_codes: object,
+    train_labels: object,
+    test_codes: object,
+    test_labels: object,
+    *,
+    max_iter: int = 300,
+) -> ProbeResult:
+    """Test accuracy of a logistic regression fitted on standardised codes.
+
+    Parameters
+    ----------
+    train_codes, test_codes
+        Codes of shape ``(N, k)`` (tensors or arrays), e.g. ``encode(images)``.
+    train_labels, test_labels
+        Integer class labels of shape ``(N,)``.
+    max_iter
+        Iterations of the L-BFGS solver.
+
+    Returns
+    -------
+    ProbeResult
+        Accuracy on the test codes and the seconds spent.
+    """
+    classifier = make_pipeline(
+        StandardScaler(), LogisticRegression(max_iter=max_iter)
+    )
+    return _score(classifier, train_codes, train_labels, test_codes, test_labels)
+
+
+def knn_probe(
+    train_codes: object,
+    train_labels: object,
+    test_codes: object,
+    test_labels: object,
+    *,
+    n_neighbors: int = 1,
+) -> ProbeResult:
+    """Test accuracy of a k-nearest-neighbour classifier on the codes.
+
+    With ``n_neighbors=1`` this is the 1-NN accuracy used to compare 2-D
+    embeddings (Sainburg et al., 2021).
+    """
+    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, int):
+        raise TypeError(f"n_neighbors must be an int, got {n_neighbors!r}.")
+    if n_neighbors < 1:
+        raise ValueError(f"n_neighbors must be at least 1, got {n_neighbors}.")
+    classifier = KNeighborsClassifier(n_neighbors=n_neighbors)
+    return _score(classifier, train_codes, train_labels, test_codes, test_labels)
