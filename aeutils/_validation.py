@@ -355,3 +355,43 @@ def check_nonnegative_float(value: object, *, name: str) -> float:
     if value < 0:
         raise ValueError(f"{name} must be zero or positive, got {value:g}.")
     return value
+
+
+def check_mapping(value: object, *, name: str, example: str) -> dict:
+    """Validate a non-empty ``{label: ...}`` mapping, e.g. rows of a figure."""
+    from collections.abc import Mapping
+
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"{name} must be a mapping {example}, got {type(value).__name__}. Wrap it, "
+            f"e.g. {{'my model': value}}."
+        )
+    if not value:
+        raise ValueError(f"{name} is empty; pass at least one {example} entry.")
+    return dict(value)
+
+
+def check_labels(labels: object, *, n: int, n_classes: int, name: str = "labels") -> torch.Tensor:
+    """Validate integer class labels of shape ``(n,)`` with values below ``n_classes``."""
+    if isinstance(labels, (list, tuple)):
+        labels = np.asarray(labels)
+    if isinstance(labels, np.ndarray) and np.issubdtype(labels.dtype, np.number):
+        labels = torch.from_numpy(np.ascontiguousarray(labels))
+    if not isinstance(labels, torch.Tensor):
+        raise TypeError(
+            f"{name} must be a tensor, array or list of integers, got {type(labels).__name__}."
+        )
+    if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
+        raise TypeError(
+            f"{name} must hold integers, got dtype {labels.dtype}. Convert with x.long()."
+        )
+    if tuple(labels.shape) != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {tuple(labels.shape)}.")
+    labels = labels.detach().cpu().long()
+    if n and (int(labels.min()) < 0 or int(labels.max()) >= n_classes):
+        raise ValueError(
+            f"{name} take values in [{int(labels.min())}, {int(labels.max())}], but there "
+            f"are {n_classes} class name(s) for the values 0..{n_classes - 1}. Pass one "
+            "name per label value."
+        )
+    return labels

@@ -1,17 +1,20 @@
 """Datasets: Fashion-MNIST (offline-first) and MNIST (online), as float tensors.
 
-Fashion-MNIST is looked for, in this order:
+A folder you name is the only place looked at: the ``root`` argument, else
+the ``AEUTILS_DATA`` environment variable (torchvision downloads into it when
+the files are missing and ``download=True``; otherwise the error says what is
+missing there). Without one, Fashion-MNIST is looked for, in this order:
 
-1. the ``root`` argument, if given;
-2. the directory in the ``AEUTILS_DATA`` environment variable;
-3. the user cache directory (where downloads go), see :func:`default_cache_dir`;
-4. the system copy installed by Debian's / Ubuntu's ``dataset-fashion-mnist``
+1. the user cache directory (where downloads go), see :func:`default_cache_dir`;
+2. the system copy installed by Debian's / Ubuntu's ``dataset-fashion-mnist``
    package, ``/usr/share/datasets/fashion-mnist/``;
-5. torchvision's download into the cache directory (needs the network).
+3. torchvision's download into the cache directory (needs the network).
 
 Every file is verified against the SHA-256 of its *decompressed* IDX bytes, so
 the Debian copy (recompressed ``.gz``) and the upstream copy both pass while a
-truncated or altered file is refused with a message that names it.
+truncated or altered file is refused with a message that names it. MNIST
+has no stored checksum; its files are structure-checked and refused when they
+are the files of Fashion-MNIST.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import shutil
 import struct
 import zlib
 from dataclasses import dataclass
@@ -27,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ._validation import check_images
+from ._validation import check_images, check_labels
 
 __all__ = [
     "DatasetError",
@@ -55,6 +59,14 @@ _FIX_HINT = (
     f"or put the four original IDX files in a folder and set {ENV_VAR}=/that/folder; "
     "or go online and let torchvision download them (this is what happens in Colab)."
 )
+_GENERIC_HINT = (
+    f"To fix it: put the four original IDX files in a folder and set {ENV_VAR}=/that/folder "
+    "(or pass root=), or go online and let torchvision download them."
+)
+
+
+def _fix_hint(spec: DatasetSpec) -> str:
+    return _FIX_HINT if spec.torchvision_class == "FashionMNIST" else _GENERIC_HINT
 
 
 class DatasetError(RuntimeError):
@@ -156,12 +168,13 @@ class ImageDataset:
     class_names: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        check_images(self.images, name="images")
-        if self.labels.shape != (self.images.shape[0],):
-            raise ValueError(
-                f"labels must have shape ({self.images.shape[0]},) to match the images, "
-                f"got {tuple(self.labels.shape)}."
-            )
+        images = check_images(self.images, name="images")
+        names = tuple(self.class_names)
+        labels = check_labels(self.labels, n=len(images), n_classes=len(names))
+        # Frozen dataclass: store the validated tensors (NumPy input becomes torch).
+        object.__setattr__(self, "images", images)
+        object.__setattr__(self, "labels", labels)
+        object.__setattr__(self, "class_names", names)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -201,7 +214,10 @@ def read_idx(path: str | os.PathLike, *, expected_sha256: str | None = None) -> 
     """
     path = Path(path)
     if not path.is_file():
-        raise DatasetError(f"Dataset file {path} does not exist. {_FIX_HINT}")
+        raise DatasetError(
+            f"Dataset file {path} does not exist. Check the path; load_fashion_mnist and "
+            f"load_mnist find (and download) the files in root= or {ENV_VAR} for you."
+        )
     raw = path.read_bytes()
     if path.suffix == ".gz":
         try:
@@ -256,18 +272,24 @@ def _locate(directory: Path, file_name: str) -> Path | None:
     return None
 
 
-def _candidate_dirs(spec: DatasetSpec, root: str | os.PathLike | None) -> list[Path]:
-    roots: list[Path] = []
+def _named_root(root: str | os.PathLike | None) -> tuple[Path | None, str]:
+    """The folder the user named (``root=`` first, then the environment), if any."""
     if root is not None:
-        roots.append(Path(root))
+        return Path(root), f"root={str(root)!r}"
     if os.environ.get(ENV_VAR):
-        roots.append(Path(os.environ[ENV_VAR]))
-    roots.append(default_cache_dir())
+        return Path(os.environ[ENV_VAR]), f"{ENV_VAR}={os.environ[ENV_VAR]!r}"
+    return None, ""
+
+
+def _candidate_dirs(spec: DatasetSpec, root: str | os.PathLike | None) -> list[Path]:
+    named, _ = _named_root(root)
+    # A folder the user names is the only place looked at: no silent fallback.
+    roots = [named] if named is not None else [default_cache_dir()]
     dirs: list[Path] = []
     for base in roots:
         # Accept both a flat folder of IDX files and torchvision's layout.
         dirs += [base, base / spec.cache_subdir]
-    return dirs + list(spec.system_dirs)
+    return dirs if named is not None else dirs + list(spec.system_dirs)
 
 
 def _find_complete_dir(spec: DatasetSpec, dirs: list[Path]) -> Path | None:
@@ -281,7 +303,7 @@ def _find_complete_dir(spec: DatasetSpec, dirs: list[Path]) -> Path | None:
             missing = sorted(set(names) - set(found))
             raise DatasetError(
                 f"{spec.name} in {directory} is incomplete: missing {', '.join(missing)} "
-                f"(looked for the plain and .gz names). {_FIX_HINT}"
+                f"(looked for the plain and .gz names). {_fix_hint(spec)}"
             )
     return None
 
@@ -292,16 +314,22 @@ def _download(spec: DatasetSpec, target_root: Path) -> Path:
     except ImportError as exc:
         raise DatasetError(
             f"{spec.name} was not found locally and torchvision, needed to download it, "
-            f"cannot be imported ({exc}). {_FIX_HINT}"
+            f"cannot be imported ({exc}). {_fix_hint(spec)}"
         ) from exc
     dataset_class = getattr(tv_datasets, spec.torchvision_class)
+    created = target_root / spec.torchvision_class
+    existed = created.exists()
     try:
         for train in (True, False):
             dataset_class(root=str(target_root), train=train, download=True)
     except Exception as exc:  # torchvision raises URLError, RuntimeError, OSError...
+        if not existed:
+            # Leave no empty or partial folder behind that looks like a dataset.
+            shutil.rmtree(created, ignore_errors=True)
         raise DatasetError(
             f"{spec.name} was not found locally and the download into {target_root} "
-            f"failed ({type(exc).__name__}: {exc}). Is this machine offline? {_FIX_HINT}"
+            f"failed ({type(exc).__name__}: {exc}). Is this machine offline? "
+            f"{_fix_hint(spec)}"
         ) from exc
     return target_root / spec.cache_subdir
 
@@ -333,9 +361,17 @@ def find_dataset_dir(
     if directory is not None:
         return directory
     looked = ", ".join(str(d) for d in dirs)
+    named, source = _named_root(root)
+    if named is not None and not download:
+        state = "does not exist" if not named.exists() else "holds none of its files"
+        raise DatasetError(
+            f"{spec.name} was not found in the folder you named ({source}): it {state}. "
+            f"Expected {', '.join(spec.files.values())} (or .gz) in {named} or "
+            f"{named / spec.cache_subdir}. Fix the path, or pass download=True."
+        )
     if not download:
-        raise DatasetError(f"{spec.name} was not found (looked in {looked}). {_FIX_HINT}")
-    target = Path(root) if root is not None else default_cache_dir()
+        raise DatasetError(f"{spec.name} was not found (looked in {looked}). {_fix_hint(spec)}")
+    target = named if named is not None else default_cache_dir()
     return _download(spec, target)
 
 
@@ -371,7 +407,10 @@ def load_dataset(
     for kind in ("images", "labels"):
         name = spec.files[(split, kind)]
         expected = spec.sha256[name] if spec.sha256 is not None else None
-        arrays[kind] = read_idx(_locate(directory, name), expected_sha256=expected)
+        path = _locate(directory, name)
+        arrays[kind] = read_idx(path, expected_sha256=expected)
+        if expected is None:
+            _reject_other_dataset(spec, path, arrays[kind])
     images, labels = arrays["images"], arrays["labels"]
     if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
         raise DatasetError(
@@ -385,6 +424,19 @@ def load_dataset(
         )
     image_tensor = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
     return ImageDataset(image_tensor, torch.from_numpy(labels.astype(np.int64)), spec.class_names)
+
+
+def _reject_other_dataset(spec: DatasetSpec, path: Path, array: np.ndarray) -> None:
+    """A spec without checksums must not accept the files of a dataset we know."""
+    header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    digest = hashlib.sha256(header + array.tobytes()).hexdigest()
+    for other in (FASHION_MNIST,):
+        if other is not spec and other.sha256 and digest in other.sha256.values():
+            raise DatasetError(
+                f"{path} is a {other.name} file, not {spec.name}: the folder holds the "
+                f"wrong dataset. Point root= (or {ENV_VAR}) at a folder with the "
+                f"{spec.name} files, or use the loader for {other.name}."
+            )
 
 
 def load_fashion_mnist(
@@ -411,7 +463,7 @@ def load_mnist(
 
 
 def train_val_split(
-    dataset: ImageDataset, *, val_size: int, seed: int = 0
+    dataset: ImageDataset, *, val_size: int | float, seed: int = 0
 ) -> tuple[ImageDataset, ImageDataset]:
     """Split a dataset into disjoint training and validation parts, reproducibly.
 
@@ -420,10 +472,24 @@ def train_val_split(
     dataset
         The data to split, usually the training split.
     val_size
-        Number of examples in the validation part.
+        Number of examples in the validation part, or a fraction in ``(0, 1)``
+        of the dataset (rounded to the nearest count).
     seed
         Seed of the random permutation; the same seed gives the same split.
     """
+    if isinstance(val_size, bool) or not isinstance(val_size, (int, float, np.number)):
+        raise TypeError(
+            f"val_size must be a count (int) or a fraction (float in (0, 1)), got "
+            f"{type(val_size).__name__} ({val_size!r})."
+        )
+    if isinstance(val_size, (float, np.floating)):
+        if not 0.0 < val_size < 1.0:
+            raise ValueError(
+                f"val_size as a float is a fraction and must lie in (0, 1), got {val_size}; "
+                "pass an int for a number of examples."
+            )
+        val_size = int(round(float(val_size) * len(dataset)))
+    val_size = int(val_size)
     if not 0 < val_size < len(dataset):
         raise ValueError(
             f"val_size must be between 1 and {len(dataset) - 1} for {len(dataset)} examples, "

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import torch
 
-from ._validation import check_images, check_matrix, check_same_shape
+from ._validation import (
+    check_images,
+    check_matrix,
+    check_positive_float,
+    check_same_shape,
+)
 
 __all__ = [
     "explained_variance",
@@ -15,9 +20,11 @@ __all__ = [
 
 
 def _pair(images: object, reconstructions: object) -> tuple[torch.Tensor, torch.Tensor]:
-    x = check_images(images, name="images")
+    x = check_images(images, name="images", dtype=torch.float64)
     # Reconstructions of an unclamped decoder may leave [0, 1] slightly.
-    x_hat = check_images(reconstructions, name="reconstructions", value_range=None)
+    x_hat = check_images(
+        reconstructions, name="reconstructions", value_range=None, dtype=torch.float64
+    )
     check_same_shape(x, x_hat, names=("images", "reconstructions"))
     return x.double(), x_hat.double()
 
@@ -53,8 +60,7 @@ def psnr(images: object, reconstructions: object, *, data_range: float = 1.0) ->
     torch.Tensor
         Shape ``(N,)``, float64.
     """
-    if data_range <= 0:
-        raise ValueError(f"data_range must be positive, got {data_range}.")
+    data_range = check_positive_float(data_range, name="data_range")
     mse = per_image_mse(images, reconstructions)
     return 10.0 * torch.log10(data_range**2 / mse)
 
@@ -87,8 +93,14 @@ def principal_angles(basis_a: object, basis_b: object) -> torch.Tensor:
         ``min(k_a, k_b)`` angles in ascending order, float64. All zeros means
         one subspace contains the other.
     """
-    a = check_matrix(basis_a, name="basis_a").double()
-    b = check_matrix(basis_b, name="basis_b").double()
+    a = check_matrix(basis_a, name="basis_a", dtype=torch.float64)
+    b = check_matrix(basis_b, name="basis_b", dtype=torch.float64)
+    if a.shape[0] != b.shape[0] and a.shape[1] == b.shape[1]:
+        raise ValueError(
+            f"basis_a and basis_b must live in the same space (same number of rows), got "
+            f"{tuple(a.shape)} and {tuple(b.shape)}. Columns are the basis vectors; they "
+            "look like rows here: pass basis_a.T and basis_b.T."
+        )
     if a.shape[0] != b.shape[0]:
         raise ValueError(
             f"basis_a and basis_b must live in the same space (same number of rows), got "
@@ -97,7 +109,15 @@ def principal_angles(basis_a: object, basis_b: object) -> torch.Tensor:
         )
     for name, m in (("basis_a", a), ("basis_b", b)):
         if torch.linalg.matrix_rank(m) < m.shape[1]:
-            raise ValueError(f"{name} has linearly dependent columns; it spans fewer dimensions.")
+            hint = (
+                f" It has more columns than rows ({tuple(m.shape)}): if the basis vectors "
+                f"are its rows, pass {name}.T."
+                if m.shape[1] > m.shape[0]
+                else ""
+            )
+            raise ValueError(
+                f"{name} has linearly dependent columns; it spans fewer dimensions.{hint}"
+            )
     q_a, _ = torch.linalg.qr(a)
     q_b, _ = torch.linalg.qr(b)
     cosines = torch.linalg.svdvals(q_a.T @ q_b).clamp(-1.0, 1.0)

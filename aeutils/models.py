@@ -70,6 +70,11 @@ class PCA:
         centered = flat - mean
         covariance = centered.T @ centered / max(n_samples - 1, 1)
         eigenvalues, eigenvectors = torch.linalg.eigh(covariance)
+        if float(eigenvalues.clamp(min=0.0).sum()) <= 0.0:
+            raise ValueError(
+                f"images have zero variance (all {n_samples} image(s) are identical), so "
+                "there are no principal directions; fit PCA on at least two different images."
+            )
         # eigh sorts ascending; PCA wants the largest variance first.
         variance = eigenvalues.flip(0).clamp(min=0.0)
         components = eigenvectors.flip(1)[:, : self.n_components].T

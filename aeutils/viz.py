@@ -16,7 +16,14 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ._validation import check_images, check_matrix, check_positive_int
+from ._validation import (
+    check_images,
+    check_labels,
+    check_mapping,
+    check_matrix,
+    check_positive_float,
+    check_positive_int,
+)
 from .metrics import per_image_mse
 from .train import History, predict
 
@@ -42,6 +49,8 @@ _CLASS_COLORS = [
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
     """PNG bytes of ``fig``, cropped to its content; ``dpi=None`` uses the figure's own."""
+    if dpi is not None:
+        dpi = check_positive_float(dpi, name="dpi")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi or "figure", bbox_inches="tight")
     return buffer.getvalue()
@@ -85,6 +94,7 @@ def _tile(
 ) -> Figure:
     """Lay out 2-D arrays in a grid; ``style(tile)`` gives each one's imshow options."""
     ncols = check_positive_int(ncols, name="ncols")
+    cell_size = check_positive_float(cell_size, name="cell_size")
     if titles is not None and len(titles) != len(tiles):
         raise ValueError(f"titles has {len(titles)} entries for {len(tiles)} images.")
     ncols = min(ncols, len(tiles))
@@ -126,7 +136,7 @@ def plot_image_grid(
     cell_size
         Size of one image in inches.
     """
-    x = check_images(images, name="images")
+    x = check_images(images, name="images", channels=(1, 3))
     return _tile(
         _to_numpy_images(x),
         lambda image: {"cmap": "gray", "vmin": 0.0, "vmax": 1.0},
@@ -157,10 +167,12 @@ def plot_reconstructions(
     show_mse
         Add each row's mean squared error over the shown images to its label.
     """
-    x = check_images(images, name="images")
+    x = check_images(images, name="images", channels=(1, 3))
     n = check_positive_int(n, name="n", maximum=len(x))
-    if not reconstructions:
-        raise ValueError("reconstructions is empty; pass at least one {label: model} entry.")
+    cell_size = check_positive_float(cell_size, name="cell_size")
+    reconstructions = check_mapping(
+        reconstructions, name="reconstructions", example="{label: model or tensor}"
+    )
     x = x[:n]
     rows = {"original": x}
     for label, model in reconstructions.items():
@@ -189,7 +201,7 @@ def plot_reconstructions(
 def plot_components(
     components: object,
     *,
-    image_shape: Sequence[int] = (28, 28),
+    image_shape: Sequence[int] | None = None,
     titles: Sequence[str] | None = None,
     ncols: int = 8,
     title: str | None = None,
@@ -205,16 +217,44 @@ def plot_components(
     components
         Matrix of shape ``(k, H * W)``, one vector per row.
     image_shape
-        ``(H, W)`` to reshape each row to.
+        ``(H, W)`` or ``(1, H, W)`` (e.g. ``pca.image_shape_``) to reshape each
+        row to; ``None`` assumes square images (``H = W = sqrt(D)``).
     """
-    matrix = check_matrix(components, name="components", n_cols=int(np.prod(image_shape)))
-    tiles = matrix.detach().cpu().float().numpy().reshape(-1, *image_shape)
+    matrix = check_matrix(components, name="components")
+    shape = _component_shape(image_shape, n_values=matrix.shape[1])
+    tiles = matrix.detach().cpu().float().numpy().reshape(-1, *shape)
 
     def symmetric(tile: np.ndarray) -> dict:
         limit = float(np.abs(tile).max()) or 1.0
         return {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}
 
     return _tile(tiles, symmetric, ncols=ncols, titles=titles, title=title, cell_size=cell_size)
+
+
+def _component_shape(image_shape: Sequence[int] | None, *, n_values: int) -> tuple[int, int]:
+    if image_shape is None:
+        side = int(round(n_values**0.5))
+        if side * side != n_values:
+            raise ValueError(
+                f"components have {n_values} values per row, which is not a square image; "
+                "pass image_shape=(H, W), e.g. pca.image_shape_."
+            )
+        return side, side
+    shape = tuple(int(v) for v in image_shape)
+    if len(shape) == 3 and shape[0] == 1:
+        shape = shape[1:]
+    if len(shape) != 2 or min(shape) < 1:
+        raise ValueError(
+            f"image_shape must be (H, W) or (1, H, W) (signed components are drawn one "
+            f"channel at a time), got {tuple(image_shape)}."
+        )
+    if shape[0] * shape[1] != n_values:
+        raise ValueError(
+            f"components have {n_values} values per row but image_shape {tuple(image_shape)} "
+            f"holds {shape[0] * shape[1]}; pass the shape of the images they came from "
+            "(e.g. pca.image_shape_)."
+        )
+    return shape
 
 
 def plot_loss_curves(
@@ -290,10 +330,9 @@ def plot_latent_scatter(
         Names of the two axes; default ``"z[i]"``.
     """
     x = check_images(images, name="images")
-    if labels.shape != (len(x),):
-        raise ValueError(f"labels must have shape ({len(x)},), got {tuple(labels.shape)}.")
+    labels = check_labels(labels, n=len(x), n_classes=len(class_names))
     max_points = check_positive_int(max_points, name="max_points")
-    x, labels = x[:max_points], labels[:max_points].cpu()
+    x, labels = x[:max_points], labels[:max_points]
     codes = predict(encode, x)
     if codes.ndim != 2 or max(dims) >= codes.shape[1]:
         raise ValueError(
@@ -345,6 +384,7 @@ def plot_latent_traversal(
     dim_labels
         Row labels; default ``"z[i]"``.
     """
+    cell_size = check_positive_float(cell_size, name="cell_size")
     base = torch.as_tensor(base_code).float()
     if base.ndim != 1:
         raise ValueError(f"base_code must have shape (k,), got {tuple(base.shape)}.")
@@ -357,11 +397,14 @@ def plot_latent_traversal(
         for c, offset in enumerate(offsets):
             codes[r * len(offsets) + c, dim] += offset
     with torch.no_grad():
-        images = check_images(decode(codes), name="decode(codes)", value_range=None).cpu()
+        images = decode(codes)
+        images = check_images(images, name="decode(codes)", value_range=None, channels=(1, 3))
     shown = _to_numpy_images(images.clamp(0, 1))
     fig = NotebookFigure(figsize=(len(offsets) * cell_size + 1.2, len(dims) * cell_size + 0.4))
     axes = _image_axes(fig, len(dims), len(offsets))
     labels = dim_labels or [f"z[{d}]" for d in dims]
+    if len(labels) != len(dims):
+        raise ValueError(f"dim_labels has {len(labels)} entries for {len(dims)} dims.")
     for r in range(len(dims)):
         axes[r, 0].set_ylabel(labels[r], rotation=0, ha="right", va="center", fontsize=10)
         for c, offset in enumerate(offsets):
@@ -435,8 +478,7 @@ def plot_per_component(
     ylim
         Optional limits of the value axis.
     """
-    if not series:
-        raise ValueError("series is empty; pass at least one {label: values} entry.")
+    series = check_mapping(series, name="series", example="{label: values}")
     values = {label: torch.as_tensor(v).detach().cpu().double().flatten() for label, v in series.items()}
     lengths = {len(v) for v in values.values()}
     if len(lengths) != 1 or 0 in lengths:

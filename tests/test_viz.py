@@ -61,8 +61,8 @@ def test_plot_components_symmetric_colour_scale():
     for ax, row in zip(_image_axes(fig), components):
         low, high = ax.images[0].get_clim()
         assert low == pytest.approx(-high) and high == pytest.approx(float(row.abs().max()))
-    with pytest.raises(ValueError, match="784 columns"):
-        viz.plot_components(torch.randn(5, 100))
+    with pytest.raises(ValueError, match="99 values per row, which is not a square"):
+        viz.plot_components(torch.randn(5, 99))
 
 
 def test_plot_loss_curves_draws_train_val_and_baselines():
