@@ -34,6 +34,7 @@ __all__ = [
     "check_positive_float",
     "check_positive_int",
     "check_same_shape",
+    "check_vector",
 ]
 
 BATCH_FORMS = {
@@ -73,7 +74,8 @@ def as_tensor(
                 f"{name} must hold numbers, got a NumPy array of dtype {data.dtype}. "
                 "Convert it with np.asarray(x, dtype=np.float32)."
             )
-        tensor = torch.from_numpy(np.ascontiguousarray(data))
+        # ascontiguousarray turns 0-d arrays into 1-d ones; keep the shape.
+        tensor = torch.from_numpy(np.ascontiguousarray(data).reshape(data.shape))
     else:
         raise TypeError(
             f"{name} must be a torch.Tensor or numpy.ndarray, got {type(data).__name__}. "
@@ -106,8 +108,9 @@ def _check_finite_nonempty(tensor: torch.Tensor, *, name: str, unit: str = "imag
     if not finite.all():
         n_bad = int((~finite).sum())
         raise ValueError(
-            f"{name} contains {n_bad} NaN or infinite value(s). "
-            "Check the computation that produced it (a diverged model gives NaN)."
+            f"{name} contains {n_bad} NaN or infinite value(s) (float64 values beyond "
+            "float32's range, about 3.4e38, also become infinite). Check the computation "
+            "that produced it (a diverged model gives NaN)."
         )
 
 
@@ -395,3 +398,19 @@ def check_labels(labels: object, *, n: int, n_classes: int, name: str = "labels"
             "name per label value."
         )
     return labels
+
+
+def check_vector(vector: object, *, name: str) -> torch.Tensor:
+    """Validate a finite, non-empty 1-D vector such as one code ``(k,)``."""
+    if isinstance(vector, (list, tuple)):
+        try:
+            vector = np.asarray(vector, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a sequence of numbers, got {vector!r}.") from None
+    tensor = as_tensor(vector, name=name, pixels=False)
+    if tensor.ndim != 1:
+        raise ValueError(f"{name} must be a code of shape (k,), got {tuple(tensor.shape)}.")
+    if tensor.numel() == 0:
+        raise ValueError(f"{name} is empty; a code needs at least one value.")
+    _check_finite_nonempty(tensor, name=name)
+    return tensor.cpu()

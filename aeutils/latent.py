@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ._validation import check_images, check_positive_int
+from ._validation import check_images, check_positive_int, check_vector
 from .viz import NotebookFigure, _image_axes, _to_numpy_images
 
 __all__ = [
@@ -139,8 +139,8 @@ def interpolate_codes(
     torch.Tensor
         Shape ``(steps, k)``.
     """
-    a = torch.as_tensor(start).detach().float().cpu()
-    b = torch.as_tensor(end).detach().float().cpu()
+    a = check_vector(start, name="start")
+    b = check_vector(end, name="end")
     if a.ndim != 1 or a.shape != b.shape:
         raise ValueError(
             f"start and end must be codes of the same shape (k,), got "

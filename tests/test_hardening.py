@@ -10,16 +10,15 @@ from __future__ import annotations
 import dataclasses
 import urllib.error
 
-import numpy as np
 import pytest
 import torch
+from conftest import make_tiny_dataset
 from torch import nn
 
 from aeutils import data, metrics, viz
 from aeutils.data import FASHION_MNIST, MNIST, DatasetError, ImageDataset
 from aeutils.models import PCA
 from aeutils.train import evaluate, fit, predict
-from conftest import make_tiny_dataset
 
 IMAGES = torch.rand(12, 1, 8, 8)
 LABELS = torch.arange(12) % 3
