@@ -95,4 +95,6 @@ def test_rgb_32x32_images():
     assert reconstructions.shape == images.shape
     assert viz.plot_image_grid(images[:4]).axes
     assert viz.plot_reconstructions(images, {"conv": model}, n=3).axes
-    assert PCA(n_components=4).fit(images).reconstruct(images).shape == images.shape
+    # PCA's covariance is D x D: 16x16 RGB (D = 768) keeps the test quick.
+    small = images[:, :, ::2, ::2]
+    assert PCA(n_components=4).fit(small).reconstruct(small).shape == small.shape
