@@ -17,6 +17,7 @@ from ._validation import check_images, check_positive_int, check_vector
 from .viz import NotebookFigure, _image_axes, _to_numpy_images
 
 __all__ = [
+    "decode_codes",
     "decode_grid",
     "interpolate_codes",
     "plot_image_rows",
@@ -56,6 +57,21 @@ def _decode(decode: CodeFunction, codes: torch.Tensor) -> torch.Tensor:
             f"decode returned {len(images)} images for {len(codes)} codes."
         )
     return images
+
+
+def decode_codes(decode: CodeFunction, codes: object) -> torch.Tensor:
+    """Decode a batch of codes ``(N, k)`` to images on the CPU, without gradients.
+
+    ``decode`` may be a decoder module (switched to evaluation mode and fed on
+    its own device, so this works after training on a GPU) or any callable.
+    """
+    z = torch.as_tensor(codes).detach().float().cpu()
+    if z.ndim != 2 or len(z) == 0:
+        raise ValueError(
+            f"codes must have shape (N, k) with N >= 1, got {tuple(z.shape)}; "
+            "use codes.unsqueeze(0) for a single code."
+        )
+    return _decode(decode, z)
 
 
 def decode_grid(

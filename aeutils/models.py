@@ -138,9 +138,20 @@ class MLPAutoencoder(nn.Module):
 
     The decoder mirrors the encoder. ReLU between layers, a linear code, and a
     sigmoid at the output so reconstructions are pixels in [0, 1].
+
+    Parameters
+    ----------
+    latent_dim
+        Size k of the code.
+    hidden_dims
+        Widths of the encoder's hidden layers; the decoder uses them reversed.
+    image_shape
+        (C, H, W) of the images.
     """
 
-    def __init__(self, latent_dim=32, hidden_dims=(256,), image_shape=(1, 28, 28)):
+    def __init__(
+        self, latent_dim=32, hidden_dims=(256,), image_shape=(1, 28, 28)
+    ):
         super().__init__()
         if latent_dim < 1 or min(hidden_dims, default=1) < 1:
             raise ValueError(
@@ -151,13 +162,14 @@ class MLPAutoencoder(nn.Module):
         encoder = [nn.Flatten()]
         for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
             encoder.append(nn.Linear(n_in, n_out))
-            if i < len(sizes) - 2:
+            if i < len(sizes) - 2:  # no ReLU on the code itself
                 encoder.append(nn.ReLU())
         decoder = []
         reverse = sizes[::-1]
         for i, (n_in, n_out) in enumerate(zip(reverse, reverse[1:])):
             decoder.append(nn.Linear(n_in, n_out))
-            decoder.append(nn.ReLU() if i < len(reverse) - 2 else nn.Sigmoid())
+            last = i == len(reverse) - 2
+            decoder.append(nn.Sigmoid() if last else nn.ReLU())
         decoder.append(nn.Unflatten(1, tuple(image_shape)))
         self.encoder = nn.Sequential(*encoder)
         self.decoder = nn.Sequential(*decoder)
@@ -178,33 +190,51 @@ class ConvAutoencoder(nn.Module):
     Each stride-2 layer halves the height and width (28 -> 14 -> 7), so the
     image side must be divisible by 4. A linear layer maps the last feature
     map to the code and back.
+
+    Parameters
+    ----------
+    latent_dim
+        Size k of the code.
+    channels
+        Feature maps after the first and the second convolution.
+    image_shape
+        (C, H, W) of the images.
     """
 
-    def __init__(self, latent_dim=32, channels=(16, 32), image_shape=(1, 28, 28)):
+    def __init__(
+        self, latent_dim=32, channels=(16, 32), image_shape=(1, 28, 28)
+    ):
         super().__init__()
         in_channels, height, width = image_shape
         if latent_dim < 1 or height % 4 or width % 4:
             raise ValueError(
-                f"need latent_dim >= 1 and a height and width divisible by 4, "
-                f"got latent_dim={latent_dim}, image_shape={tuple(image_shape)}."
+                f"need latent_dim >= 1 and a height and width divisible by "
+                f"4, got latent_dim={latent_dim}, "
+                f"image_shape={tuple(image_shape)}."
             )
         c1, c2 = channels
         feature_shape = (c2, height // 4, width // 4)
         self.encoder = nn.Sequential(
-            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.ReLU(),
+            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1),
+            nn.ReLU(),
+            nn.Conv2d(c1, c2, 3, stride=2, padding=1),
+            nn.ReLU(),
             nn.Flatten(),
             nn.Linear(math.prod(feature_shape), latent_dim),
-        )  # fmt: skip
+        )
         self.decoder = nn.Sequential(
-            nn.Linear(latent_dim, math.prod(feature_shape)), nn.ReLU(),
-            nn.Unflatten(1, feature_shape),
-            nn.ConvTranspose2d(c2, c1, 3, stride=2, padding=1, output_padding=1),
+            nn.Linear(latent_dim, math.prod(feature_shape)),
             nn.ReLU(),
-            nn.ConvTranspose2d(c1, in_channels, 3, stride=2, padding=1,
-                               output_padding=1),
+            nn.Unflatten(1, feature_shape),
+            nn.ConvTranspose2d(
+                c2, c1, 3, stride=2, padding=1, output_padding=1
+            ),
+            nn.ReLU(),
+            nn.ConvTranspose2d(
+                c1, in_channels, 3, stride=2, padding=1, output_padding=1
+            ),
             nn.Sigmoid(),
-        )  # fmt: skip
+        )
 
     def encode(self, images):
         return self.encoder(images)
