@@ -14,12 +14,15 @@ from ._core import Feedback
 from .ch01_pca import check_components_for_variance, check_pca_reconstruction
 from .ch02_linear import check_principal_angles, check_tied_autoencoder
 from .ch03_deep import check_mlp_halves
+from .ch04_denoising import check_masking_noise, check_psnr
 
 __all__ = [
     "Feedback",
     "check_components_for_variance",
     "check_mlp_halves",
+    "check_masking_noise",
     "check_pca_reconstruction",
     "check_principal_angles",
+    "check_psnr",
     "check_tied_autoencoder",
 ]
