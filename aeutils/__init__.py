@@ -6,6 +6,7 @@ Modules, by topic:
 - :mod:`aeutils.models`: the PCA baseline and small model utilities.
 - :mod:`aeutils.train`: one training loop for every chapter.
 - :mod:`aeutils.metrics`: per-image MSE, PSNR, explained variance, principal angles.
+- :mod:`aeutils.corrupt`: corruptions for denoising (noise, masked pixels, patches).
 - :mod:`aeutils.viz`: figures (image grids, reconstructions, latent maps, curves).
 - :mod:`aeutils.sparse`: activation statistics of sparse codes (active units, top images).
 - :mod:`aeutils.robustness`: how far codes move under small input changes (Jacobians).
