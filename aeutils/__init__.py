@@ -8,6 +8,8 @@ Modules, by topic:
 - :mod:`aeutils.metrics`: per-image MSE, PSNR, explained variance, principal angles.
 - :mod:`aeutils.corrupt`: corruptions for denoising (noise, masked pixels, patches).
 - :mod:`aeutils.viz`: figures (image grids, reconstructions, latent maps, curves).
+- :mod:`aeutils.sparse`: activation statistics of sparse codes (active units, top images).
+- :mod:`aeutils.robustness`: how far codes move under small input changes (Jacobians).
 - :mod:`aeutils.widgets`: interactive figures that also work in the static book.
 - :mod:`aeutils.exercises`: checks for the coding exercises.
 """

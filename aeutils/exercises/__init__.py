@@ -15,12 +15,14 @@ from .ch01_pca import check_components_for_variance, check_pca_reconstruction
 from .ch02_linear import check_principal_angles, check_tied_autoencoder
 from .ch03_deep import check_mlp_halves
 from .ch04_denoising import check_masking_noise, check_psnr
+from .ch05_sparse import check_kl_sparsity_penalty
 
 __all__ = [
     "Feedback",
     "check_components_for_variance",
     "check_mlp_halves",
     "check_masking_noise",
+    "check_kl_sparsity_penalty",
     "check_pca_reconstruction",
     "check_principal_angles",
     "check_psnr",
