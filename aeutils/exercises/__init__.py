@@ -13,11 +13,14 @@ The checks live in one module per chapter (``ch01_pca``, ``ch02_linear``,
 from ._core import Feedback
 from .ch01_pca import check_components_for_variance, check_pca_reconstruction
 from .ch02_linear import check_principal_angles, check_tied_autoencoder
+from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
 
 __all__ = [
     "Feedback",
+    "check_anomaly_scores",
     "check_components_for_variance",
     "check_pca_reconstruction",
     "check_principal_angles",
     "check_tied_autoencoder",
+    "check_validation_threshold",
 ]
