@@ -7,6 +7,8 @@ Modules, by topic:
 - :mod:`aeutils.train`: one training loop for every chapter.
 - :mod:`aeutils.metrics`: per-image MSE, PSNR, explained variance, principal angles.
 - :mod:`aeutils.viz`: figures (image grids, reconstructions, latent maps, curves).
+- :mod:`aeutils.anomaly`: one-class splits, anomaly scores, thresholds from normal data, ROC/PR
+  and error-map figures.
 - :mod:`aeutils.widgets`: interactive figures that also work in the static book.
 - :mod:`aeutils.exercises`: checks for the coding exercises.
 """
