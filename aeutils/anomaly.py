@@ -501,7 +501,8 @@ def plot_error_maps(
     titles
         Optional caption per column (e.g. class and score).
     cell_size
-        Size of one image in inches.
+        Size of one image in inches; reduced so the figure fits the book's
+        7.5 inches.
     """
     x = check_images(images, name="images")
     x_hat = check_images(reconstructions, name="reconstructions", value_range=None)
@@ -510,7 +511,8 @@ def plot_error_maps(
         raise ValueError(f"titles has {len(titles)} entries for {len(x)} images.")
     errors = (x.double() - x_hat.double()).pow(2).mean(dim=1).numpy()
     n = len(x)
-    fig = NotebookFigure(figsize=(n * cell_size + 0.9, 3 * cell_size + 0.3))
+    cell_size = min(cell_size, 6.6 / n)
+    fig = NotebookFigure(figsize=(n * cell_size + 0.9, 3 * cell_size + 0.5))
     axes = _image_axes(fig, 3, n)
     vmax = float(errors.max()) or 1.0
     rows = (_to_numpy_images(x), _to_numpy_images(x_hat.clamp(0, 1)))
