@@ -9,6 +9,7 @@ e.g. ``{"loss": total, "reconstruction": rec, "kl": kl}``.
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -19,7 +20,20 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._validation import check_images, check_positive_int
+from ._loss_terms import (
+    _accumulate,
+    _call_loss,
+    _check_epoch,
+    _check_first_batch,
+    _split_loss,
+)
+from ._validation import (
+    check_batch,
+    check_model_output,
+    check_nonnegative_float,
+    check_positive_float,
+    check_positive_int,
+)
 
 __all__ = [
     "History",
@@ -34,16 +48,55 @@ __all__ = [
 
 LossFn = Callable[[nn.Module, torch.Tensor], "torch.Tensor | Mapping[str, torch.Tensor]"]
 
+_DEVICE_TYPES = ("cpu", "cuda", "mps")
+
+
+def _mps_available() -> bool:
+    return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+
 
 def select_device(device: str | torch.device | None = None) -> torch.device:
-    """Return ``device`` if given, else CUDA, then Apple's MPS, then the CPU."""
-    if device is not None:
-        return torch.device(device)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
+    """Return ``device`` if given, else CUDA, then Apple's MPS, then the CPU.
+
+    A device that is named but not available raises ``ValueError`` instead of
+    silently training somewhere else.
+    """
+    if device is None:
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if _mps_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if not isinstance(device, (str, torch.device)):
+        raise TypeError(
+            f"device must be a string such as 'cpu' or 'cuda', a torch.device or None, "
+            f"got {type(device).__name__}."
+        )
+    try:
+        chosen = torch.device(device)
+    except RuntimeError:
+        chosen = None
+    if chosen is None or chosen.type not in _DEVICE_TYPES:
+        raise ValueError(
+            f"device must be 'cpu', 'cuda' (or 'cuda:0', ...), 'mps' or None to pick the "
+            f"fastest available, got {device!r}."
+        )
+    if chosen.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} was requested but CUDA is not available here; use "
+            "device='cpu', or None to pick the fastest available device."
+        )
+    if chosen.type == "cuda" and (chosen.index or 0) >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={device!r} does not exist; this machine has "
+            f"{torch.cuda.device_count()} CUDA device(s)."
+        )
+    if chosen.type == "mps" and not _mps_available():
+        raise ValueError(
+            f"device={device!r} was requested but Apple's MPS is not available here; use "
+            "device='cpu', or None to pick the fastest available device."
+        )
+    return chosen
 
 
 def seed_everything(seed: int) -> None:
@@ -58,8 +111,13 @@ def seed_everything(seed: int) -> None:
 
 
 def mse_loss(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:
-    """Mean squared reconstruction error of ``model`` on ``batch``."""
-    return F.mse_loss(model(batch), batch)
+    """Mean squared reconstruction error of ``model`` on ``batch``.
+
+    ``batch`` may hold images ``(N, C, H, W)``, windows ``(N, C, T)`` or
+    features ``(N, D)``; the model's output must have exactly its shape.
+    """
+    output = check_model_output(model(batch), batch)
+    return F.mse_loss(output, batch)
 
 
 @dataclass
@@ -69,7 +127,7 @@ class History:
     Attributes
     ----------
     train_loss, val_loss
-        Mean loss per example over the training and validation images (the
+        Mean loss per example over the training and validation data (the
         training loss is averaged over the epoch while the weights change).
     terms
         Other terms returned by the loss function, e.g. ``{"kl": [...]}``; the
@@ -101,6 +159,8 @@ class History:
 
     def summary(self) -> str:
         """One line: what was trained, how long, and the final losses."""
+        if not self.train_loss:
+            return f"{self.model_name} has not been trained yet (0 epochs recorded)."
         text = (
             f"Trained {self.model_name} for {self.epochs} epochs on {self.device} in "
             f"{self.total_seconds:.1f} s: train loss {self.train_loss[-1]:.5f}"
@@ -110,26 +170,31 @@ class History:
         return text + "."
 
 
-def _split_loss(output: torch.Tensor | Mapping[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    terms = {"loss": output} if isinstance(output, torch.Tensor) else dict(output)
-    if "loss" not in terms:
-        raise ValueError(
-            f"loss_fn returned a mapping with keys {sorted(terms)}; it needs a 'loss' entry "
-            "holding the value to minimise."
-        )
-    for name, value in terms.items():
-        if not isinstance(value, torch.Tensor) or value.numel() != 1:
-            raise ValueError(
-                f"loss_fn must return scalar tensors, but term {name!r} is "
-                f"{getattr(value, 'shape', type(value).__name__)}. Reduce it with .mean()."
-            )
-    return terms
-
-
 def _batches(n: int, batch_size: int, order: torch.Tensor | None = None):
     indices = order if order is not None else torch.arange(n)
     for start in range(0, n, batch_size):
         yield indices[start : start + batch_size]
+
+
+def _model_device(module: object) -> torch.device:
+    params = list(module.parameters()) if isinstance(module, nn.Module) else []
+    return params[0].device if params else torch.device("cpu")
+
+
+def _mean_terms(
+    model: nn.Module, x: torch.Tensor, *, loss_fn: LossFn, batch_size: int, device: torch.device
+) -> dict[str, float]:
+    was_training = model.training
+    model.eval()
+    sums: dict[str, torch.Tensor] = {}
+    try:
+        for number, index in enumerate(_batches(len(x), batch_size)):
+            batch = x[index].to(device)
+            terms = _split_loss(_call_loss(loss_fn, model, batch, first=number == 0))
+            _accumulate(sums, terms, len(index))
+    finally:
+        model.train(was_training)
+    return {name: float(total) / len(x) for name, total in sums.items()}
 
 
 @torch.no_grad()
@@ -143,27 +208,38 @@ def evaluate(
 ) -> dict[str, float]:
     """Mean of each loss term over ``images``, with the model in eval mode.
 
+    Parameters
+    ----------
+    model
+        The model passed to ``loss_fn``.
+    images
+        Images ``(N, C, H, W)`` in ``[0, 1]``, sensor windows ``(N, C, T)`` or
+        feature rows ``(N, D)`` (any finite values).
+    loss_fn, batch_size, device
+        As in :func:`fit`; ``device=None`` uses the model's device.
+
     Returns
     -------
     dict
         ``{"loss": ..., other terms...}`` averaged per example.
+
+    Raises
+    ------
+    FloatingPointError
+        If a term is NaN or infinite on these data.
     """
-    x = check_images(images, name="images")
+    x = check_batch(images, name="images")
     batch_size = check_positive_int(batch_size, name="batch_size")
-    if device is None:
-        params = list(model.parameters())
-        device = params[0].device if params else torch.device("cpu")
-    else:
-        device = select_device(device)
-    was_training = model.training
-    model.eval()
-    totals: dict[str, float] = {}
-    for index in _batches(len(x), batch_size):
-        batch = x[index].to(device)
-        for name, value in _split_loss(loss_fn(model, batch)).items():
-            totals[name] = totals.get(name, 0.0) + float(value) * len(index)
-    model.train(was_training)
-    return {name: total / len(x) for name, total in totals.items()}
+    device = _model_device(model) if device is None else select_device(device)
+    means = _mean_terms(model, x, loss_fn=loss_fn, batch_size=batch_size, device=device)
+    for name, value in means.items():
+        if not math.isfinite(value):
+            raise FloatingPointError(
+                f"The loss term {name!r} is {value} on these data although they are finite: "
+                "the model's weights or the loss function produce NaN/inf (check for "
+                "log(0), division by zero, or a model that diverged in training)."
+            )
+    return means
 
 
 @torch.no_grad()
@@ -176,21 +252,35 @@ def predict(
 ) -> torch.Tensor:
     """Apply ``function`` (a model, an encoder, ...) to ``images`` in batches.
 
-    Modules are put in eval mode for the call and restored afterwards. The
-    result is returned on the CPU.
+    ``images`` may be images ``(N, C, H, W)``, windows ``(N, C, T)`` or
+    features ``(N, D)``; they are converted to float32. Modules are put in
+    eval mode for the call and restored afterwards. The result is returned
+    on the CPU.
     """
-    x = check_images(images, name="images", value_range=None)
+    if not callable(function):
+        raise TypeError(
+            f"function must be a model or another callable, got {type(function).__name__}."
+        )
+    x = check_batch(images, name="images", value_range=None)
     batch_size = check_positive_int(batch_size, name="batch_size")
     module = function if isinstance(function, nn.Module) else None
-    if device is None:
-        params = list(module.parameters()) if module is not None else []
-        device = params[0].device if params else torch.device("cpu")
+    device = _model_device(module) if device is None else select_device(device)
     was_training = module.training if module is not None else False
     if module is not None:
         module.eval()
-    outputs = [function(x[index].to(device)).cpu() for index in _batches(len(x), batch_size)]
-    if module is not None:
-        module.train(was_training)
+    try:
+        outputs = []
+        for index in _batches(len(x), batch_size):
+            output = function(x[index].to(device))
+            if not isinstance(output, torch.Tensor):
+                raise TypeError(
+                    f"function must return a tensor, got {type(output).__name__}; wrap it, "
+                    "e.g. predict(lambda x: model(x)[0], images)."
+                )
+            outputs.append(output.cpu())
+    finally:
+        if module is not None:
+            module.train(was_training)
     return torch.cat(outputs)
 
 
@@ -254,20 +344,23 @@ def fit(
 ) -> History:
     """Train ``model`` to minimise ``loss_fn`` and return the loss history.
 
-    The images are moved to the device once and batched by indexing, which is
+    The data are moved to the device once and batched by indexing, which is
     much faster than a per-sample ``DataLoader`` for datasets that fit in memory.
 
     Parameters
     ----------
     model
-        Any ``nn.Module``; it is moved to ``device`` and left there.
+        Any ``nn.Module`` with trainable parameters; it is moved to ``device``
+        and left there.
     train_images
-        Training images, shape ``(N, C, H, W)``, values in ``[0, 1]``.
+        Training data: images ``(N, C, H, W)`` with values in ``[0, 1]``,
+        sensor windows ``(N, C, T)`` or feature rows ``(N, D)`` (any finite
+        values, e.g. standardised features). Converted to float32.
     loss_fn
         ``loss_fn(model, batch)`` returning a scalar tensor or a mapping with a
         ``"loss"`` entry; default :func:`mse_loss`.
     val_images
-        Optional validation images, evaluated after every epoch.
+        Optional validation data of the same form, evaluated after every epoch.
     epochs, batch_size, lr, weight_decay
         The usual; ``weight_decay`` is the optimizer's (coupled L2 for Adam).
     optimizer
@@ -286,20 +379,37 @@ def fit(
     -------
     History
         Losses and timings per epoch.
+
+    Raises
+    ------
+    FloatingPointError
+        After the epoch in which a recorded term (training or validation) or
+        a parameter became NaN or infinite, naming the term and the epoch.
     """
-    x_train = check_images(train_images, name="train_images")
-    x_val = None if val_images is None else check_images(val_images, name="val_images")
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
+    if not callable(loss_fn):
+        raise TypeError(f"loss_fn must be a function loss_fn(model, batch), got {loss_fn!r}.")
+    x_train = check_batch(train_images, name="train_images")
+    x_val = None if val_images is None else check_batch(val_images, name="val_images")
     if x_val is not None and x_val.shape[1:] != x_train.shape[1:]:
         raise ValueError(
-            f"val_images have images of shape {tuple(x_val.shape[1:])} but train_images "
-            f"have {tuple(x_train.shape[1:])}."
+            f"val_images have examples of shape {tuple(x_val.shape[1:])} but train_images "
+            f"have {tuple(x_train.shape[1:])}; both must hold the same kind of data."
         )
     epochs = check_positive_int(epochs, name="epochs")
     batch_size = check_positive_int(batch_size, name="batch_size")
-    if lr <= 0:
-        raise ValueError(f"lr must be positive, got {lr}.")
+    lr = check_positive_float(lr, name="lr")
+    weight_decay = check_nonnegative_float(weight_decay, name="weight_decay")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r}).")
     if lr_schedule not in (None, "cosine"):
         raise ValueError(f"lr_schedule must be None or 'cosine', got {lr_schedule!r}.")
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError(
+            f"{type(model).__name__} has no trainable parameters, so there is nothing to fit; "
+            "use evaluate() to measure its loss."
+        )
 
     device = select_device(device)
     model.to(device)
@@ -311,35 +421,39 @@ def fit(
         if lr_schedule == "cosine"
         else None
     )
-    torch.manual_seed(seed)
-    shuffle = torch.Generator().manual_seed(seed)
+    torch.manual_seed(int(seed))
+    shuffle = torch.Generator().manual_seed(int(seed))
     history = History(device=str(device), model_name=type(model).__name__)
     status = _Progress(progress)
 
     for epoch in range(1, epochs + 1):
         start = time.perf_counter()
         model.train()
-        sums: dict[str, float] = {}
+        # Terms are summed on the device and read once per epoch: no host sync per batch.
+        sums: dict[str, torch.Tensor] = {}
         order = torch.randperm(len(x_train), generator=shuffle).to(device)
         for index in _batches(len(x_train), batch_size, order):
-            terms = _split_loss(loss_fn(model, x_train[index]))
-            if not torch.isfinite(terms["loss"]):
-                raise FloatingPointError(
-                    f"The loss became {float(terms['loss'].detach())} in epoch {epoch}; training "
-                    "diverged. Lower the learning rate (lr) and try again."
-                )
+            first = epoch == 1 and not sums
+            terms = _split_loss(_call_loss(loss_fn, model, x_train[index], first=first))
+            if first:
+                _check_first_batch(terms)
             optim.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optim.step()
             if scheduler is not None:
                 scheduler.step()
-            for name, value in terms.items():
-                sums[name] = sums.get(name, 0.0) + float(value.detach()) * len(index)
-        history.train_loss.append(sums.pop("loss") / len(x_train))
-        for name, total in sums.items():
-            history.terms.setdefault(name, []).append(total / len(x_train))
+            _accumulate(sums, terms, len(index))
+        means = {name: float(total) / len(x_train) for name, total in sums.items()}
+        _check_epoch(model, means, epoch=epoch, lr=lr, split="training")
+        history.train_loss.append(means.pop("loss"))
+        for name, value in means.items():
+            history.terms.setdefault(name, []).append(value)
         if x_val is not None:
-            val_terms = evaluate(model, x_val, loss_fn=loss_fn, device=device)
+            with torch.no_grad():
+                val_terms = _mean_terms(
+                    model, x_val, loss_fn=loss_fn, batch_size=1024, device=device
+                )
+            _check_epoch(model, val_terms, epoch=epoch, lr=lr, split="validation")
             history.val_loss.append(val_terms.pop("loss"))
             for name, value in val_terms.items():
                 history.terms.setdefault(f"val_{name}", []).append(value)

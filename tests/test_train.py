@@ -101,7 +101,7 @@ def test_evaluate_and_predict_restore_mode(images):
         ({"lr": -1.0}, "lr must be positive"),
         ({"lr_schedule": "step"}, "lr_schedule"),
         ({"optimizer": "rmsprop"}, "optimizer must be"),
-        ({"val_images": torch.rand(2, 1, 4, 4)}, "val_images have images of shape"),
+        ({"val_images": torch.rand(2, 1, 4, 4)}, "val_images have examples of shape"),
     ],
 )
 def test_fit_rejects_bad_arguments(images, kwargs, pattern):
@@ -116,12 +116,104 @@ def test_fit_rejects_bad_loss_functions(images):
         fit(TinyAutoencoder(), images, loss_fn=lambda m, x: (m(x) - x).pow(2), progress=False)
 
 
-def test_fit_stops_on_divergence(images):
+def test_fit_blames_the_loss_function_for_nan_before_any_update(images):
     def exploding(model, batch):
         return mse_loss(model, batch) * float("inf")
 
-    with pytest.raises(FloatingPointError, match="diverged.*Lower the learning rate"):
+    with pytest.raises(FloatingPointError, match="loss function itself.*not a learning-rate"):
         fit(TinyAutoencoder(), images, loss_fn=exploding, progress=False)
+
+
+def _nan_after(calls: int, *, term: str = "loss"):
+    """A loss function whose ``term`` turns NaN after ``calls`` training batches."""
+    count = {"n": 0}
+
+    def loss_fn(model, batch):
+        mse = mse_loss(model, batch)
+        count["n"] += model.training
+        factor = float("nan") if count["n"] > calls else 1.0
+        if term == "loss":
+            return mse * factor
+        return {"loss": mse, term: mse * factor}
+
+    return loss_fn
+
+
+def test_fit_names_the_epoch_when_the_loss_turns_nan(images):
+    # 256 images in batches of 64: the sixth call is the second batch of epoch 2.
+    loss_fn = _nan_after(5)
+    with pytest.raises(FloatingPointError, match=r"training term 'loss' became nan in epoch 2"):
+        fit(TinyAutoencoder(), images, loss_fn=loss_fn, batch_size=64, epochs=3, progress=False)
+
+
+def test_fit_checks_every_recorded_term(images):
+    loss_fn = _nan_after(5, term="kl")
+    with pytest.raises(FloatingPointError, match=r"training term 'kl' became nan in epoch 2"):
+        fit(TinyAutoencoder(), images, loss_fn=loss_fn, batch_size=64, epochs=3, progress=False)
+
+
+def test_fit_checks_the_validation_loss(images):
+    def nan_in_eval(model, batch):
+        loss = mse_loss(model, batch)
+        return loss if model.training else loss * float("nan")
+
+    with pytest.raises(FloatingPointError, match=r"validation loss became nan in epoch 1"):
+        fit(TinyAutoencoder(), images[:200], val_images=images[200:], loss_fn=nan_in_eval,
+            epochs=2, progress=False)  # fmt: skip
+
+
+def test_fit_detects_nan_gradients_behind_a_finite_loss(images):
+    def nan_gradient(model, batch):
+        weight = model.encoder.weight
+        # sqrt has an infinite gradient at 0, and 0 * inf = nan: the value is fine.
+        return mse_loss(model, batch) + 0.0 * torch.sqrt(weight - weight.detach()).sum()
+
+    with pytest.raises(FloatingPointError, match=r"parameters became NaN.*epoch 1.*gradients"):
+        fit(TinyAutoencoder(), images, loss_fn=nan_gradient, batch_size=256, progress=False)
+
+
+def test_evaluate_refuses_to_return_nan(images):
+    model = TinyAutoencoder()
+    with torch.no_grad():
+        model.decoder.bias.fill_(float("nan"))
+    with pytest.raises(FloatingPointError, match="'loss' is nan"):
+        evaluate(model, images)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"lr": "1e-3"}, TypeError, "lr must be a number.*without quotes"),
+        ({"lr": float("nan")}, ValueError, "lr must be finite"),
+        ({"weight_decay": -1.0}, ValueError, "weight_decay must be zero or positive"),
+        ({"seed": 0.5}, TypeError, "seed must be an int"),
+        ({"device": "gpu"}, ValueError, "device must be 'cpu', 'cuda'"),
+        ({"device": 0}, TypeError, "device must be a string"),
+        ({"loss_fn": lambda m, x: mse_loss(m, x).item()}, TypeError, "got float.*carries no gradient"),
+        ({"loss_fn": lambda m, x: {"loss": mse_loss(m, x), "n": 3}}, TypeError, "term 'n' is a int"),
+        ({"loss_fn": "mse"}, TypeError, "loss_fn must be a function"),
+    ],
+)
+def test_fit_explains_bad_arguments(images, kwargs, error, pattern):
+    with pytest.raises(error, match=pattern):
+        fit(TinyAutoencoder(), images, epochs=1, progress=False, **kwargs)
+
+
+def test_fit_explains_models_without_parameters(images):
+    with pytest.raises(ValueError, match="no trainable parameters"):
+        fit(nn.Identity(), images, epochs=1, progress=False)
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        fit(lambda x: x, images, epochs=1, progress=False)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only message")
+def test_select_device_does_not_fall_back_silently():
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        select_device("cuda")
+
+
+def test_history_summary_before_training():
+    assert History(model_name="Net").summary() == "Net has not been trained yet (0 epochs recorded)."
 
 
 def test_progress_prints_summary_outside_notebooks(images, capsys):

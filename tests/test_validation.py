@@ -18,7 +18,7 @@ GOOD = torch.rand(4, 1, 28, 28)
     ("images", "error", "pattern"),
     [
         (torch.rand(4, 28, 28), ValueError, r"shape \(N, C, H, W\).*unsqueeze\(1\)"),
-        (torch.rand(4, 784), ValueError, r"view\(-1, 1, 28, 28\)"),
+        (torch.rand(4, 784), ValueError, r"reshape\(-1, 1, 28, 28\)"),
         (torch.rand(0, 1, 28, 28), ValueError, "is empty"),
         (torch.full((2, 1, 28, 28), float("nan")), ValueError, "NaN"),
         (torch.rand(2, 1, 28, 28) * 255, ValueError, r"values in \[0, 1\].*255"),
