@@ -200,8 +200,8 @@ def squared_errors(inputs: object, reconstructions: object) -> np.ndarray:
     numpy.ndarray
         Shape ``(N,)``, float64: one anomaly score per example.
     """
-    x = as_tensor(inputs, name="inputs")
-    x_hat = as_tensor(reconstructions, name="reconstructions")
+    x = as_tensor(inputs, name="inputs", pixels=False, dtype=None)
+    x_hat = as_tensor(reconstructions, name="reconstructions", pixels=False, dtype=None)
     check_same_shape(x, x_hat, names=("inputs", "reconstructions"))
     if x.ndim < 2 or x.shape[0] == 0:
         raise ValueError(
@@ -236,7 +236,7 @@ def reconstruction_scores(
     """
     if not callable(reconstruct):
         raise TypeError(f"reconstruct must be a model or function, got {type(reconstruct).__name__}.")
-    x = as_tensor(inputs, name="inputs")
+    x = as_tensor(inputs, name="inputs", pixels=False)
     return squared_errors(x, predict(reconstruct, x, batch_size=batch_size))
 
 

@@ -73,6 +73,18 @@ def test_reconstruction_scores_match_per_image_mse_for_models_and_functions():
     assert np.all(anomaly.reconstruction_scores(model, IMAGES) == 0.0)
 
 
+@pytest.mark.parametrize("shape", [(7, 5), (7, 3, 16)], ids=["features", "windows"])
+def test_reconstruction_scores_accept_features_and_windows(shape):
+    inputs = np.random.default_rng(2).normal(size=shape)  # float64, not in [0, 1]
+
+    def doubled(batch):
+        return 2 * batch  # so each squared error equals the input squared
+
+    scores = anomaly.reconstruction_scores(doubled, inputs)
+    expected = (inputs**2).reshape(len(inputs), -1).mean(axis=1)
+    np.testing.assert_allclose(scores, expected, rtol=1e-5)
+
+
 def test_score_errors():
     with pytest.raises(ValueError, match="same shape"):
         anomaly.squared_errors(IMAGES, IMAGES[:4])
