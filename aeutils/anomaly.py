@@ -489,6 +489,9 @@ def plot_error_maps(
 ) -> Figure:
     """Originals, reconstructions and per-pixel squared errors, one column each.
 
+    The rows are labelled "image", "rebuilt" and "sq. error" (short, so that
+    they fit beside small images).
+
     The error row shows *where* an image differs from what the model expects;
     all error maps share one colour scale so they can be compared.
 
@@ -522,8 +525,8 @@ def plot_error_maps(
         heat = axes[2, j].imshow(errors[j], cmap="inferno", vmin=0.0, vmax=vmax)
         if titles is not None:
             axes[0, j].set_title(titles[j], fontsize=8)
-    for i, name in enumerate(("original", "reconstruction", "squared error")):
-        axes[i, 0].set_ylabel(name, fontsize=9)
+    for i, name in enumerate(("image", "rebuilt", "sq. error")):
+        axes[i, 0].set_ylabel(name, fontsize=8)
     fig.tight_layout()
     fig.colorbar(heat, ax=list(axes[2]), fraction=0.03, pad=0.01)
     return fig
