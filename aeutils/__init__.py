@@ -10,6 +10,8 @@ Modules, by topic:
 - :mod:`aeutils.viz`: figures (image grids, reconstructions, latent maps, curves).
 - :mod:`aeutils.sparse`: activation statistics of sparse codes (active units, top images).
 - :mod:`aeutils.robustness`: how far codes move under small input changes (Jacobians).
+- :mod:`aeutils.anomaly`: one-class splits, anomaly scores, thresholds from normal data, ROC/PR
+  and error-map figures.
 - :mod:`aeutils.widgets`: interactive figures that also work in the static book.
 - :mod:`aeutils.exercises`: checks for the coding exercises.
 """

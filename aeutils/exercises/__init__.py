@@ -16,9 +16,11 @@ from .ch02_linear import check_principal_angles, check_tied_autoencoder
 from .ch03_deep import check_mlp_halves
 from .ch04_denoising import check_masking_noise, check_psnr
 from .ch05_sparse import check_kl_sparsity_penalty
+from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
 
 __all__ = [
     "Feedback",
+    "check_anomaly_scores",
     "check_components_for_variance",
     "check_mlp_halves",
     "check_masking_noise",
@@ -27,4 +29,5 @@ __all__ = [
     "check_principal_angles",
     "check_psnr",
     "check_tied_autoencoder",
+    "check_validation_threshold",
 ]

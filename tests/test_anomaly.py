@@ -1,0 +1,194 @@
+"""Anomaly-detection helpers: right numbers, scikit-learn agreement, clear errors."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from sklearn.metrics import confusion_matrix, precision_score, recall_score
+
+from aeutils import anomaly
+from aeutils.data import ImageDataset
+from aeutils.models import PCA
+
+RNG = np.random.default_rng(0)
+LABELS = np.r_[np.zeros(400, dtype=int), np.ones(100, dtype=int)]
+SCORES = np.exp(RNG.normal(LABELS * 1.5, 1.0))
+IMAGES = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+
+
+def _dataset(n_per_class: int = 20) -> ImageDataset:
+    labels = torch.arange(3).repeat_interleave(n_per_class)
+    images = torch.rand(len(labels), 1, 28, 28, generator=torch.Generator().manual_seed(1))
+    return ImageDataset(images, labels, ("a", "b", "c"))
+
+
+# ---------------------------------------------------------------- data
+
+
+def test_one_class_split_is_disjoint_seeded_and_labels_other_classes_anomalous():
+    train, test = _dataset(), _dataset(5)
+    split = anomaly.one_class_split(train, test, 1, val_size=4, seed=0)
+    assert split.train.shape == (16, 1, 28, 28) and split.val.shape == (4, 1, 28, 28)
+    normal = train.images[train.labels == 1]
+    rows = {tuple(x.flatten()[:5].tolist()) for x in torch.cat([split.train, split.val])}
+    assert len(rows) == 20 and rows == {tuple(x.flatten()[:5].tolist()) for x in normal}
+    assert split.test_labels.tolist() == [1] * 5 + [0] * 5 + [1] * 5
+    again = anomaly.one_class_split(train, test, 1, val_size=4, seed=0)
+    assert torch.equal(split.val, again.val)
+    other = anomaly.one_class_split(train, test, 1, val_size=4, seed=1)
+    assert not torch.equal(split.val, other.val)
+
+
+def test_one_class_split_errors():
+    train, test = _dataset(), _dataset(5)
+    with pytest.raises(ValueError, match="normal_class must be in 0..2"):
+        anomaly.one_class_split(train, test, 3)
+    with pytest.raises(TypeError, match="normal_class must be an int"):
+        anomaly.one_class_split(train, test, "a")
+    with pytest.raises(ValueError, match="val_size must be at most 19"):
+        anomaly.one_class_split(train, test, 0, val_size=20)
+
+
+# ---------------------------------------------------------------- scores
+
+
+def test_squared_errors_average_every_axis_but_the_first():
+    x = torch.zeros(3, 2, 4, 4)
+    x_hat = x.clone()
+    x_hat[1, 0, 0, 0] = 2.0  # one pixel off by 2 out of 32 values
+    assert anomaly.squared_errors(x, x_hat).tolist() == [0.0, 4.0 / 32, 0.0]
+    rows = np.arange(6.0).reshape(2, 3)
+    assert anomaly.squared_errors(rows, rows + 1).tolist() == [1.0, 1.0]
+
+
+def test_reconstruction_scores_match_per_image_mse_for_models_and_functions():
+    pca = PCA(n_components=3).fit(IMAGES)
+    scores = anomaly.reconstruction_scores(pca.reconstruct, IMAGES, batch_size=3)
+    expected = (IMAGES - pca.reconstruct(IMAGES)).pow(2).flatten(1).mean(dim=1)
+    assert isinstance(scores, np.ndarray) and scores.dtype == np.float64
+    np.testing.assert_allclose(scores, expected.numpy(), rtol=1e-5)
+    model = torch.nn.Identity()
+    assert np.all(anomaly.reconstruction_scores(model, IMAGES) == 0.0)
+
+
+@pytest.mark.parametrize("shape", [(7, 5), (7, 3, 16)], ids=["features", "windows"])
+def test_reconstruction_scores_accept_features_and_windows(shape):
+    inputs = np.random.default_rng(2).normal(size=shape)  # float64, not in [0, 1]
+
+    def doubled(batch):
+        return 2 * batch  # so each squared error equals the input squared
+
+    scores = anomaly.reconstruction_scores(doubled, inputs)
+    expected = (inputs**2).reshape(len(inputs), -1).mean(axis=1)
+    np.testing.assert_allclose(scores, expected, rtol=1e-5)
+
+
+def test_score_errors():
+    with pytest.raises(ValueError, match="same shape"):
+        anomaly.squared_errors(IMAGES, IMAGES[:4])
+    with pytest.raises(ValueError, match="NaN"):
+        anomaly.squared_errors(IMAGES, IMAGES * float("nan"))
+    with pytest.raises(TypeError, match="reconstruct must be a model or function"):
+        anomaly.reconstruction_scores("pca", IMAGES)
+    with pytest.raises(TypeError, match="torch.Tensor or numpy.ndarray"):
+        anomaly.squared_errors([1.0], [1.0])
+
+
+# ---------------------------------------------------------------- thresholds
+
+
+def test_threshold_from_normal_hits_the_target_rate():
+    normal = np.random.default_rng(1).normal(size=10_000)
+    for target in (0.01, 0.05, 0.2):
+        threshold = anomaly.threshold_from_normal(normal, target_fpr=target)
+        assert abs((normal > threshold).mean() - target) < 1e-3
+    assert anomaly.threshold_from_normal(torch.tensor(normal)) == pytest.approx(
+        np.quantile(normal, 0.95)
+    )
+
+
+def test_threshold_from_normal_errors():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        anomaly.threshold_from_normal(SCORES, target_fpr=5)
+    with pytest.raises(ValueError, match="cannot resolve a false-positive rate of 0.01"):
+        anomaly.threshold_from_normal(SCORES[:50], target_fpr=0.01)
+    with pytest.raises(ValueError, match="1 NaN"):
+        anomaly.threshold_from_normal(np.r_[SCORES, np.nan])
+    with pytest.raises(ValueError, match="must be 1-D"):
+        anomaly.threshold_from_normal(SCORES.reshape(50, 10))
+    with pytest.raises(ValueError, match="is empty"):
+        anomaly.threshold_from_normal(np.array([]))
+
+
+def test_threshold_summary_agrees_with_scikit_learn():
+    threshold = float(np.quantile(SCORES[LABELS == 0], 0.9))
+    summary = anomaly.threshold_summary(LABELS, SCORES, threshold)
+    flagged = SCORES > threshold
+    assert summary.precision == pytest.approx(precision_score(LABELS, flagged))
+    assert summary.recall == pytest.approx(recall_score(LABELS, flagged))
+    assert summary.false_positive_rate == pytest.approx(flagged[LABELS == 0].mean())
+    np.testing.assert_array_equal(summary.confusion, confusion_matrix(LABELS, flagged))
+    assert set(summary.as_dict()) == {"threshold", "precision", "recall", "false positive rate"}
+    nothing = anomaly.threshold_summary(LABELS, SCORES, SCORES.max())
+    assert nothing.precision == 1.0 and nothing.recall == 0.0
+
+
+@pytest.mark.parametrize(
+    ("labels", "scores", "message"),
+    [
+        (np.zeros(500, dtype=int), SCORES, "only one class \\(normal\\)"),
+        (np.ones(500, dtype=int), SCORES, "only one class \\(anomalous\\)"),
+        (LABELS, np.r_[SCORES[:-1], np.nan], "1 NaN"),
+        (LABELS[:-1], SCORES, "different lengths \\(499 and 500\\)"),
+        (LABELS * 2, SCORES, "must be 0 \\(normal\\) and 1"),
+    ],
+)
+def test_labelled_functions_reject_bad_input(labels, scores, message):
+    with pytest.raises(ValueError, match=message):
+        anomaly.threshold_summary(labels, scores, 1.0)
+    with pytest.raises(ValueError, match=message):
+        anomaly.plot_roc_pr(labels, {"model": scores})
+    with pytest.raises(ValueError, match=message):
+        anomaly.plot_score_histograms(labels, scores)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_figures_are_drawn_without_pyplot():
+    before = plt.get_fignums()
+    threshold = anomaly.threshold_from_normal(SCORES[LABELS == 0])
+    figures = [
+        anomaly.plot_score_histograms(LABELS, SCORES, threshold=threshold, title="t"),
+        anomaly.plot_roc_pr(LABELS, {"a": SCORES, "b": -SCORES}),
+        anomaly.plot_threshold(LABELS, SCORES, threshold),
+        anomaly.plot_error_maps(IMAGES[:4], IMAGES[:4] * 0.5, titles=list("abcd")),
+    ]
+    assert plt.get_fignums() == before
+    for fig in figures:
+        assert fig._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_roc_pr_legends_carry_auroc_and_average_precision():
+    fig = anomaly.plot_roc_pr(LABELS, {"good": SCORES, "reversed": -SCORES})
+    roc_ax, pr_ax = fig.axes
+    roc_labels = [line.get_label() for line in roc_ax.get_lines()]
+    assert roc_labels[0].startswith("good (0.") and roc_labels[-1] == "chance (0.5)"
+    assert float(roc_labels[1].split("(")[1][:-1]) < 0.5
+    assert pr_ax.get_lines()[-1].get_label() == "chance (0.20)"
+
+
+def test_plot_threshold_title_reports_the_summary():
+    summary = anomaly.threshold_summary(LABELS, SCORES, 2.0)
+    fig = anomaly.plot_threshold(LABELS, SCORES, 2.0)
+    title = fig._suptitle.get_text()
+    assert f"precision {summary.precision:.2f}" in title and f"recall {summary.recall:.2f}" in title
+
+
+def test_error_maps_errors():
+    with pytest.raises(ValueError, match="titles has 1 entries for 4 images"):
+        anomaly.plot_error_maps(IMAGES[:4], IMAGES[:4], titles=["a"])
+    with pytest.raises(ValueError, match="same shape"):
+        anomaly.plot_error_maps(IMAGES[:4], IMAGES[:3])
