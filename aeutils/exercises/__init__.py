@@ -13,11 +13,14 @@ The checks live in one module per chapter (``ch01_pca``, ``ch02_linear``,
 from ._core import Feedback
 from .ch01_pca import check_components_for_variance, check_pca_reconstruction
 from .ch02_linear import check_principal_angles, check_tied_autoencoder
+from .ch07_vae import check_kl_divergence, check_reparameterize
 
 __all__ = [
     "Feedback",
     "check_components_for_variance",
+    "check_kl_divergence",
     "check_pca_reconstruction",
     "check_principal_angles",
+    "check_reparameterize",
     "check_tied_autoencoder",
 ]
