@@ -15,9 +15,20 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from pathlib import Path
 
-__all__ = ["METRICS", "load_results", "record_result", "results_dir"]
+import pandas as pd
+import yaml
+
+__all__ = [
+    "METRICS",
+    "chapters_with_results",
+    "load_results",
+    "record_result",
+    "results_dir",
+    "results_table",
+]
 
 ENV_VAR = "AEUTILS_RESULTS_DIR"
 
@@ -112,3 +123,73 @@ def load_results(chapters: list[str]) -> dict[str, list[dict]]:
             "chapters first (the book build runs them in order)."
         )
     return {c: json.loads((folder / f"{c}.json").read_text()) for c in chapters}
+
+
+def _book_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_toc.yml").is_file():
+            return folder
+    raise FileNotFoundError(
+        f"No _toc.yml in {here} or its parents; run this inside the course's "
+        "repository (or pass root=)."
+    )
+
+
+def _toc_files(toc: dict) -> list[str]:
+    files = [toc["root"]] if "root" in toc else []
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return files
+
+
+def chapters_with_results(root: str | os.PathLike | None = None) -> list[str]:
+    """Notebook names, in book order, of the chapters that call record_result.
+
+    The list is read from ``_toc.yml`` and the notebooks themselves, so a new
+    chapter that records results joins the closing table without a change
+    here. A notebook must record under its own name.
+
+    Raises
+    ------
+    ValueError
+        If a chapter records results under another chapter's name.
+    """
+    base = _book_root(None if root is None else Path(root))
+    toc = yaml.safe_load((base / "_toc.yml").read_text())
+    chapters = []
+    for file in _toc_files(toc):
+        path = base / f"{file}.ipynb"
+        if not path.is_file():
+            continue
+        cells = json.loads(path.read_text())["cells"]
+        source = "\n".join(
+            "".join(c["source"]) for c in cells if c["cell_type"] == "code"
+        )
+        names = set(re.findall(r'record_result\(\s*"([^"]+)"', source))
+        if not names:
+            continue
+        if names != {path.stem}:
+            raise ValueError(
+                f"{path.name} records results as {sorted(names)}; use its own "
+                f"name, record_result({path.stem!r}, ...)."
+            )
+        chapters.append(path.stem)
+    return chapters
+
+
+def results_table(results: dict[str, list[dict]]) -> pd.DataFrame:
+    """One row per recorded model, columns in :data:`METRICS` order.
+
+    ``results`` is what :func:`load_results` returns; metrics a chapter did
+    not measure are missing values (NaN).
+    """
+    rows = [
+        {"chapter": chapter, **row}
+        for chapter, chapter_rows in results.items()
+        for row in chapter_rows
+    ]
+    if not rows:
+        raise ValueError("results is empty; pass load_results(chapters).")
+    table = pd.DataFrame(rows).set_index(["chapter", "model"])
+    return table.reindex(columns=[m for m in METRICS if m in table.columns])

@@ -17,6 +17,7 @@ from .ch03_deep import check_mlp_halves
 from .ch04_denoising import check_masking_noise, check_psnr
 from .ch05_sparse import check_kl_sparsity_penalty
 from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
+from .ch07_vae import check_kl_divergence, check_reparameterize
 
 __all__ = [
     "Feedback",
@@ -28,6 +29,8 @@ __all__ = [
     "check_pca_reconstruction",
     "check_principal_angles",
     "check_psnr",
+    "check_kl_divergence",
+    "check_reparameterize",
     "check_tied_autoencoder",
     "check_validation_threshold",
 ]
