@@ -41,9 +41,15 @@ _CLASS_COLORS = [
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
-    """PNG bytes of ``fig``, cropped to its content; ``dpi=None`` uses the figure's own."""
+    """PNG bytes of ``fig``, cropped to its content; ``dpi=None`` uses the figure's own.
+
+    The background is opaque white (Jupyter's inline backend would make it
+    transparent), so the figure stays readable on the book's dark theme.
+    """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi or "figure", bbox_inches="tight")
+    fig.savefig(
+        buffer, format="png", dpi=dpi or "figure", bbox_inches="tight", facecolor="white"
+    )
     return buffer.getvalue()
 
 
