@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-MATHJAX_PATH = "_mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML"
+MATHJAX_PATH = "_mathjax/MathJax.js?config=TeX-AMS_CHTML"
 # MathJax 2 reads its own configuration; process only the math nodes that
 # Sphinx writes (myst-nb marks the surrounding text "mathjax_ignore").
 MATHJAX2_CONFIG = {
@@ -34,6 +34,10 @@ MATHJAX2_CONFIG = {
 
 def main(output: str) -> None:
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    # Paths in the configuration are read relative to the file's folder.
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, path in local.items():
+        local[name] = str((ROOT / path).resolve())
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx_config["mathjax_path"] = MATHJAX_PATH
     sphinx_config["mathjax2_config"] = MATHJAX2_CONFIG

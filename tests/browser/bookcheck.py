@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import io
 import ipaddress
 import os
 import re
@@ -59,6 +58,16 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+# Console errors from the theme's own scripts on every page, not from the
+# course: sphinx-thebe's inline configuration is emitted twice by this
+# jupyter-book / sphinx-thebe pair, and pydata-sphinx-theme logs an empty
+# default mode on a first visit. Listed exactly, so anything else still fails.
+KNOWN_THEME_ERRORS = (
+    "uncaught: Identifier 'THEBE_JS_URL' has already been declared",
+    "Got invalid theme mode: . Resetting to auto.",
+)
 
 
 @dataclass
@@ -105,8 +114,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def translate_path(self, path: str) -> str:
         clean = unquote(urlsplit(path).path)
-        if clean.startswith("/_mathjax/"):
-            return str(MATHJAX_DIR / clean.removeprefix("/_mathjax/"))
+        if "/_mathjax/" in clean:  # Sphinx puts it under _static/
+            return str(MATHJAX_DIR / clean.split("/_mathjax/", 1)[1])
         return super().translate_path(path)
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
@@ -165,6 +174,7 @@ def browser(playwright) -> Iterator[object]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+_FILE_NAME = re.compile(r"\S*\.(png|jpe?g|svg|gif|webp)", re.IGNORECASE)
 _IMAGES_JS = """async () => {
   const images = Array.from(document.images);
   images.forEach(im => { im.loading = "eager"; });
@@ -179,7 +189,9 @@ _IMAGES_JS = """async () => {
 }"""
 
 _MATH_JS = """() => {
-  const nodes = Array.from(document.querySelectorAll("span.math, div.math"));
+  const rendered = ".MathJax, .MathJax_Display, .MathJax_CHTML, mjx-container";
+  const nodes = Array.from(document.querySelectorAll("span.math, div.math"))
+    .filter(n => !n.parentElement.closest(rendered));
   const done = n => n.querySelector(".MathJax, .MathJax_Display, .MathJax_CHTML, "
     + "mjx-container") !== null
     || (n.previousElementSibling && n.previousElementSibling.matches(
@@ -195,7 +207,8 @@ def _check_images(page, report: PageReport) -> None:
     for image in page.evaluate(_IMAGES_JS):
         if image["width"] == 0 or image["height"] == 0:
             report.problems.append(f"image did not load: {image['src']}")
-        if image["inArticle"] and not image["alt"]:
+        # Sphinx writes the file name as alt when a figure has none.
+        if image["inArticle"] and (not image["alt"] or _FILE_NAME.fullmatch(image["alt"])):
             report.problems.append(f"image without alt text: {image['src']}")
 
 
@@ -290,6 +303,7 @@ def _check_sliders(page, report: PageReport) -> None:
 def _check_code_width(page, report: PageReport) -> None:
     wide = page.evaluate(
         """() => Array.from(document.querySelectorAll("div.highlight pre"))
+          .filter(pre => !pre.closest(".cell_output"))
           .filter(pre => pre.scrollWidth > pre.clientWidth + 1)
           .map(pre => pre.textContent.split("\\n").reduce(
                (a, b) => a.length >= b.length ? a : b, "").slice(0, 60))"""
@@ -301,25 +315,25 @@ def _check_code_width(page, report: PageReport) -> None:
 
 
 def _check_dark_mode(page, report: PageReport) -> None:
-    from PIL import Image
-
+    """In the dark theme, every figure sits on opaque white and is not dimmed."""
     page.evaluate(
         """() => { document.documentElement.dataset.theme = "dark";
                    document.documentElement.dataset.mode = "dark"; }"""
     )
-    figures = page.locator(".cell_output img")
-    for i in range(figures.count()):
-        figure = figures.nth(i)
-        if not figure.is_visible():
-            continue
-        figure.scroll_into_view_if_needed()
-        picture = Image.open(io.BytesIO(figure.screenshot())).convert("RGB")
-        width, height = picture.size
-        corners = [(1, 1), (width - 2, 1), (1, height - 2), (width - 2, height - 2)]
-        if any(min(picture.getpixel(xy)) < 235 for xy in corners):
-            src = (figure.get_attribute("src") or "")[:60]
+    looks = page.eval_on_selector_all(
+        ".cell_output img",
+        """els => els.map(im => { const s = getComputedStyle(im);
+             return {src: (im.getAttribute("src") || "").slice(0, 60),
+                     background: s.backgroundColor, filter: s.filter,
+                     opacity: s.opacity}; })""",
+    )
+    for look in looks:
+        if (look["background"] != "rgb(255, 255, 255)" or look["filter"] != "none"
+                or look["opacity"] != "1"):
             report.problems.append(
-                f"figure not on an opaque white background in dark mode: {src}"
+                f"figure not on an opaque white background in dark mode: {look['src']} "
+                f"(background {look['background']}, filter {look['filter']}, "
+                f"opacity {look['opacity']})"
             )
 
 
@@ -375,7 +389,9 @@ def check_page(
         _check_sliders(page, report)
         _check_dark_mode(page, report)
         page.wait_for_timeout(100)
-        report.problems += [f"console error: {m}" for m in messages]
+        report.problems += [
+            f"console error: {m}" for m in messages if m not in KNOWN_THEME_ERRORS
+        ]
         report.problems += [
             f"requested an external address: {url}" for url in context.blocked[blocked_before:]
         ]
