@@ -48,11 +48,17 @@ _CLASS_COLORS = [
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
-    """PNG bytes of ``fig``, cropped to its content; ``dpi=None`` uses the figure's own."""
+    """PNG bytes of ``fig``, cropped to its content; ``dpi=None`` uses the figure's own.
+
+    The background is opaque white (Jupyter's inline backend would make it
+    transparent), so the figure stays readable on the book's dark theme.
+    """
     if dpi is not None:
         dpi = check_positive_float(dpi, name="dpi")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi or "figure", bbox_inches="tight")
+    fig.savefig(
+        buffer, format="png", dpi=dpi or "figure", bbox_inches="tight", facecolor="white"
+    )
     return buffer.getvalue()
 
 

@@ -24,7 +24,24 @@ if [ ! -f "$DATA_DIR/train-images-idx3-ubyte.gz" ]; then
   fi
 fi
 
-# 2. A virtual environment with the requirements; reinstalled when they change.
+# 2. Debian packages for the browser test of the built book: Chromium (driven
+#    by Playwright's client; no browser download), MathJax for pages served
+#    offline, and a font.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -f /usr/share/javascript/mathjax/MathJax.js ] || missing+=(libjs-mathjax)
+[ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null && as_root true 2>/dev/null; then
+    echo "== Installing ${missing[*]} (Debian packages)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  else
+    echo "== Missing ${missing[*]}: the browser test needs them (apt-get install ${missing[*]})."
+  fi
+fi
+
+# 3. A virtual environment with the requirements; reinstalled when they change.
 if [ ! -x "$VENV/bin/python" ]; then
   if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
     echo "== python3 -m venv failed; installing python3-venv"
@@ -41,5 +58,5 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-# 3. Fail early and clearly if torch and torchvision do not fit together.
+# 4. Fail early and clearly if torch and torchvision do not fit together.
 "$VENV/bin/python" -c "import torch, torchvision; print(f'== torch {torch.__version__}, torchvision {torchvision.__version__}')"

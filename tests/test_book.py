@@ -110,3 +110,52 @@ def test_chapter_starts_with_a_title_and_uses_aeutils(path):
     code = "\n".join(_source(c) for c in cells if c["cell_type"] == "code")
     assert "from aeutils import" in code
     assert "torch.load(" not in code or "weights_only=True" in code
+
+
+BOOK_COLUMNS = 79
+# A code cell makes a figure when it calls a plotting function of aeutils
+# (viz.plot_*, latent.plot_*, any plot_*) or pyplot / subplots. Its alt text
+# lives in the cell metadata (myst-nb reads it); interactive_figure cells are
+# exempt: the widget stand-in writes an alt text for each frame itself.
+FIGURE_CALL = re.compile(r"\b(?:\w+\.)?plot_\w+\(|\bplt\.|\.subplots\(")
+
+
+def _visible_code_cells(path: Path) -> list[tuple[int, dict]]:
+    return [
+        (index, cell)
+        for index, cell in enumerate(_cells(path))
+        if cell["cell_type"] == "code" and "remove-cell" not in _tags(cell)
+    ]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_code_lines_fit_the_book_column(path):
+    # The hidden Colab install cell (cell 0) holds an unbreakable URL; every
+    # other code cell, hidden or not, is read in Colab or the book.
+    too_wide = [
+        f"cell {index}: {line!r}"
+        for index, cell in enumerate(_cells(path)[1:], start=1)
+        if cell["cell_type"] == "code"
+        for line in _source(cell).splitlines()
+        if len(line) > BOOK_COLUMNS
+    ]
+    assert not too_wide, (
+        f"{path.name}: lines over {BOOK_COLUMNS} characters (run `make format`, "
+        "then wrap long strings and comments by hand):\n" + "\n".join(too_wide)
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_figure_cell_has_alt_text(path):
+    missing = [
+        f"cell {index}: {_source(cell).splitlines()[0]!r}"
+        for index, cell in _visible_code_cells(path)
+        if FIGURE_CALL.search(_source(cell))
+        and "interactive_figure(" not in _source(cell)
+        and not cell["metadata"].get("mystnb", {}).get("image", {}).get("alt", "").strip()
+    ]
+    assert not missing, (
+        f"{path.name}: figure cells without alt text; add "
+        '"mystnb": {"image": {"alt": "what the figure shows"}} to the metadata of:\n'
+        + "\n".join(missing)
+    )
