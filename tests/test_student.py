@@ -121,17 +121,20 @@ def test_write_student_edition_is_a_book_without_the_instructor_part(tmp_path):
     assert (tmp_path / "student" / "book" / "intro.md").is_file()
 
 
-def test_real_student_edition_of_chapter_1_runs_and_fails_only_at_the_stubs(tmp_path):
+def test_real_student_edition_of_chapter_1_runs_and_fails_only_at_the_stubs(
+    tmp_path, monkeypatch
+):
     """Executes chapter 1's student edition: about a minute of CPU."""
     path = CHAPTERS[0]
     source = assignments.read_notebook(path)
     exercises = assignments.find_exercises(source, 1)
-    student = nbformat.from_dict(student_notebook(source, 1))
+    student = nbformat.reads(json.dumps(student_notebook(source, 1)), as_version=4)
     client = NotebookClient(
         student, timeout=600, kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}},
     )  # fmt: skip
-    client.execute(env={"AEUTILS_RESULTS_DIR": str(tmp_path)})  # raises on any error
+    monkeypatch.setenv("AEUTILS_RESULTS_DIR", str(tmp_path))
+    client.execute()  # raises on any error
 
     results = {}
     for cell in student.cells:
