@@ -102,10 +102,16 @@ def _student_toc(toc: dict) -> dict:
     return {**toc, "parts": parts}
 
 
-def write_student_edition(root: Path, out: Path) -> list[Path]:
+def write_student_edition(
+    root: Path, out: Path, *, repository: str | None = None
+) -> list[Path]:
     """Write the student edition of the book at ``root`` into ``out``.
 
     Returns the chapter notebooks written. ``out`` is replaced if it exists.
+    With ``repository`` (a GitHub URL), the edition's launch buttons open
+    the notebooks from that repository, where the instructor publishes the
+    edition, instead of the course's (whose notebooks hold the solutions);
+    the Colab cell still installs ``aeutils`` from the course's repository.
 
     Raises
     ------
@@ -121,7 +127,16 @@ def write_student_edition(root: Path, out: Path) -> list[Path]:
     (out / "book").mkdir(parents=True)
     toc = _student_toc(yaml.safe_load((root / "_toc.yml").read_text()))
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
-    shutil.copy(root / "_config.yml", out / "_config.yml")
+    config = (root / "_config.yml").read_text()
+    if repository is not None:
+        if not re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", repository):
+            raise ValueError(
+                f"repository must look like https://github.com/OWNER/NAME, got {repository!r}."
+            )
+        settings = yaml.safe_load(config)
+        settings["repository"]["url"] = repository
+        config = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
+    (out / "_config.yml").write_text(config)
     if (root / "_ext").is_dir():
         shutil.copytree(root / "_ext", out / "_ext")
     listed = {entry["file"] for part in toc["parts"] for entry in part["chapters"]}
@@ -146,8 +161,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--root", type=Path, default=Path("."), help="repository root (with _toc.yml)"
     )
+    parser.add_argument(
+        "--repository", help="GitHub URL where this edition is published (launch buttons)"
+    )
     args = parser.parse_args(argv)
-    for path in write_student_edition(args.root, args.out):
+    for path in write_student_edition(args.root, args.out, repository=args.repository):
         print(f"wrote {path}")
 
 

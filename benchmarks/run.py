@@ -1,6 +1,11 @@
 """Print how long each chapter takes to execute and how fast the training loop is.
 
-Usage: ``python benchmarks/run.py [--epochs N] [--skip-chapters]``
+Usage: ``python benchmarks/run.py [--epochs N] [--skip-chapters]
+[--skip-training] [--chapters 01_pca ...] [--record LABEL]``
+
+``--record LABEL`` also stores the chapter times in
+``benchmarks/chapter_times.json`` under ``LABEL`` (e.g. "laptop CPU" or
+"Colab T4 GPU"); the instructor guide shows that file as a table.
 
 This is a benchmark, not a test: it prints figures to compare against the
 course's budget (each chapter in about a minute on 2 CPU cores) and asserts
@@ -10,6 +15,7 @@ nothing about them.
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from pathlib import Path
 
@@ -22,12 +28,15 @@ from aeutils.data import load_fashion_mnist
 from aeutils.train import fit, seed_everything
 
 ROOT = Path(__file__).resolve().parents[1]
+TIMES = ROOT / "benchmarks" / "chapter_times.json"
 
 
-def time_chapters() -> list[tuple[str, float]]:
-    """Execute every chapter notebook once; return (name, seconds)."""
+def time_chapters(names: list[str] | None = None) -> list[tuple[str, float]]:
+    """Execute the chapter notebooks (all, or those named) once; return (name, seconds)."""
     results = []
     for path in sorted((ROOT / "book").glob("*.ipynb")):
+        if names and path.stem not in names:
+            continue
         notebook = nbformat.read(path, as_version=4)
         client = NotebookClient(
             notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
@@ -70,17 +79,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=3, help="epochs per training benchmark")
     parser.add_argument("--skip-chapters", action="store_true", help="only time the training loop")
+    parser.add_argument("--skip-training", action="store_true", help="only time the chapters")
+    parser.add_argument("--chapters", nargs="*", help="chapter stems to time (default: all)")
+    parser.add_argument("--record", metavar="LABEL", help=f"store chapter times in {TIMES.name}")
     args = parser.parse_args()
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"CUDA {'available' if torch.cuda.is_available() else 'not available'}")
-    print("\nTraining loop (aeutils.train.fit, 60 000 images, batch 256)")
-    for name, seconds in time_training(args.epochs):
-        print(f"  {name:<28} {seconds:6.2f} s/epoch")
+    if not args.skip_training:
+        print("\nTraining loop (aeutils.train.fit, 60 000 images, batch 256)")
+        for name, seconds in time_training(args.epochs):
+            print(f"  {name:<28} {seconds:6.2f} s/epoch")
     if not args.skip_chapters:
         print("\nChapter execution (budget: about 60 s each on 2 CPU cores)")
-        for name, seconds in time_chapters():
+        times = time_chapters(args.chapters)
+        for name, seconds in times:
             print(f"  {name:<28} {seconds:6.1f} s")
+        if args.record:
+            record(args.record, times)
+
+
+def record(label: str, times: list[tuple[str, float]]) -> None:
+    """Merge chapter times into ``chapter_times.json`` under ``label``."""
+    table = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
+    table.setdefault(label, {}).update({name: round(seconds, 1) for name, seconds in times})
+    TIMES.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":
