@@ -41,7 +41,7 @@ def test_every_solution_cell_opens_folded_in_colab_and_jupyterlab(path):
         if cell["cell_type"] == "code" and inside is True
     ]  # fmt: skip
     exercises = assignments.find_exercises(notebook, assignments.chapter_number(path))
-    assert len(solutions) >= sum(e.is_coding for e in exercises) >= 1
+    assert len(solutions) >= sum(e.is_coding for e in exercises)
     for cell in solutions:
         assert assignments.source(cell).startswith("#@title Solution\n"), (
             f"{path.name}: run scripts/prepare_chapters.py"
@@ -158,8 +158,9 @@ def test_chapter_titles_agree_with_the_numbered_toc():
     for position, file in enumerate(numbered, start=1):
         path = ROOT / f"{file}.ipynb"
         cells = assignments.read_notebook(path)["cells"]
-        title = next(c for c in cells if c["cell_type"] == "markdown")
-        assert assignments.source(title).startswith(f"# {position}. "), file
+        title = assignments.source(next(c for c in cells if c["cell_type"] == "markdown"))
+        # The book shows the toc's number; a number in the title must agree.
+        assert title.startswith(f"# {position}. ") or not re.match(r"# \d", title), file
         assert assignments.chapter_number(path) == position, file
 
 
