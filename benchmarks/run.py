@@ -31,19 +31,28 @@ ROOT = Path(__file__).resolve().parents[1]
 TIMES = ROOT / "benchmarks" / "chapter_times.json"
 
 
-def time_chapters(names: list[str] | None = None) -> list[tuple[str, float]]:
-    """Execute the chapter notebooks (all, or those named) once; return (name, seconds)."""
+def time_chapters(
+    names: list[str] | None = None, *, label: str | None = None, timeout: int = 600
+) -> list[tuple[str, float]]:
+    """Execute the chapter notebooks (all, or those named) once; return (name, seconds).
+
+    With ``label``, each time is stored in ``chapter_times.json`` as soon as
+    it is measured.
+    """
     results = []
     for path in sorted((ROOT / "book").glob("*.ipynb")):
         if names and path.stem not in names:
             continue
         notebook = nbformat.read(path, as_version=4)
         client = NotebookClient(
-            notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
         )
         start = time.perf_counter()
         client.execute()
         results.append((path.name, time.perf_counter() - start))
+        print(f"  {path.name:<28} {results[-1][1]:6.1f} s", flush=True)
+        if label:
+            record(label, results[-1:])
     return results
 
 
@@ -81,6 +90,7 @@ def main() -> None:
     parser.add_argument("--skip-chapters", action="store_true", help="only time the training loop")
     parser.add_argument("--skip-training", action="store_true", help="only time the chapters")
     parser.add_argument("--chapters", nargs="*", help="chapter stems to time (default: all)")
+    parser.add_argument("--cell-timeout", type=int, default=600, help="seconds per cell")
     parser.add_argument("--record", metavar="LABEL", help=f"store chapter times in {TIMES.name}")
     args = parser.parse_args()
 
@@ -92,11 +102,7 @@ def main() -> None:
             print(f"  {name:<28} {seconds:6.2f} s/epoch")
     if not args.skip_chapters:
         print("\nChapter execution (budget: about 60 s each on 2 CPU cores)")
-        times = time_chapters(args.chapters)
-        for name, seconds in times:
-            print(f"  {name:<28} {seconds:6.1f} s")
-        if args.record:
-            record(args.record, times)
+        time_chapters(args.chapters, label=args.record, timeout=args.cell_timeout)
 
 
 def record(label: str, times: list[tuple[str, float]]) -> None:

@@ -56,6 +56,10 @@ def _hidden(code: str):
 def chapter() -> nbformat.NotebookNode:
     """The instructor's chapter: 3 exercises, 2 of them autograded."""
     return new_notebook(
+        metadata={
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
         cells=[
             new_markdown_cell("# 1. A small chapter"),
             new_code_cell(SETUP),
