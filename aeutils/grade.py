@@ -36,6 +36,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -171,7 +172,8 @@ def grade_notebook(
         submission = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
         nbformat.validate(submission)
     except Exception as exc:  # any unreadable file is the student's error
-        return _failed(student, name, tests, "invalid notebook", f"{type(exc).__name__}: {exc}"[:300])
+        message = f"{type(exc).__name__}: {exc}"[:300]
+        return _failed(student, name, tests, "invalid notebook", message)
     for test in tests:
         cell = nbformat.v4.new_code_cell(test.code)
         cell.metadata["aeutils_test"] = test.label
@@ -185,16 +187,53 @@ def grade_notebook(
     return [_result(student, name, t, c) for t, c in zip(tests, graded)]
 
 
-def grade_folder(submissions: Path, *, book: Path, timeout: float = 600.0) -> list[Row]:
-    """Grade every student's notebooks; add a ``TOTAL`` row per student."""
+def grade_folder(
+    submissions: Path, *, book: Path, timeout: float = 600.0, jobs: int = 1
+) -> list[Row]:
+    """Grade every student's notebooks; add a ``TOTAL`` row per student.
+
+    Parameters
+    ----------
+    submissions
+        A folder with one folder per student, holding their notebooks.
+    book
+        The instructor's chapters (with solutions and hidden tests).
+    timeout
+        Seconds each notebook may run.
+    jobs
+        How many notebooks run at the same time.
+
+    Raises
+    ------
+    ValueError
+        If a folder does not exist or ``jobs`` is not a positive int.
+    """
+    for folder, what in ((submissions, "submissions"), (book, "book")):
+        if not Path(folder).is_dir():
+            raise ValueError(f"the {what} folder {folder} does not exist.")
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive int, got {jobs!r}.")
+    students = sorted(p for p in Path(submissions).iterdir() if p.is_dir())
+    work = [
+        (folder.name, path)
+        for folder in students
+        for path in sorted(folder.iterdir())
+        if path.is_file() and not path.name.startswith(".")
+    ]
+
+    def grade(item: tuple[str, Path]) -> list[Row]:
+        student, path = item
+        print(f"grading {student}/{path.name}", file=sys.stderr, flush=True)
+        return grade_notebook(path, student=student, book=Path(book), timeout=timeout)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        graded = list(pool.map(grade, work))
     rows = []
-    for folder in sorted(p for p in submissions.iterdir() if p.is_dir()):
-        student_rows = []
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith(".") or not path.is_file():
-                continue
-            print(f"grading {folder.name}/{path.name}", file=sys.stderr, flush=True)
-            student_rows += grade_notebook(path, student=folder.name, book=book, timeout=timeout)
+    for folder in students:
+        student_rows = [
+            row for (student, _), result in zip(work, graded) if student == folder.name
+            for row in result
+        ]  # fmt: skip
         score = sum(r.score for r in student_rows)
         most = sum(r.max_score for r in student_rows)
         rows += student_rows
@@ -224,11 +263,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="the instructor's chapters (with solutions)")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds per notebook")  # fmt: skip
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="notebooks graded at the same time (one per CPU core)")  # fmt: skip
     args = parser.parse_args(argv)
-    for path, what in ((args.submissions, "submissions"), (args.book, "--book")):
-        if not path.is_dir():
-            parser.error(f"{what} folder {path} does not exist")
-    rows = grade_folder(args.submissions, book=args.book.resolve(), timeout=args.timeout)
+    try:
+        rows = grade_folder(args.submissions, book=args.book.resolve(),
+                            timeout=args.timeout, jobs=args.jobs)  # fmt: skip
+    except ValueError as error:
+        parser.error(str(error))
     write_csv(rows, args.out)
     print(f"wrote {len(rows)} rows to {args.out}")
 

@@ -46,7 +46,7 @@ def graded(tmp_path_factory):
     out = root / "scores.csv"
     subprocess.run(
         [sys.executable, "-m", "aeutils.grade", str(submissions), "--out", str(out),
-         "--book", str(root / "book"), "--timeout", "300"],
+         "--book", str(root / "book"), "--timeout", "300", "--jobs", "2"],
         check=True, cwd=root,
     )  # fmt: skip
     with open(out, newline="") as handle:
@@ -127,3 +127,12 @@ def test_feedback_keeps_its_positional_form_and_carries_a_score():
     }  # fmt: skip
     with pytest.raises(ValueError, match="between 0 and 1"):
         Feedback("x", True, [], 2.0)
+
+
+def test_grade_folder_says_which_folder_is_missing(tmp_path):
+    from aeutils.grade import grade_folder
+
+    with pytest.raises(ValueError, match="submissions folder"):
+        grade_folder(tmp_path / "nope", book=tmp_path)
+    with pytest.raises(ValueError, match="jobs"):
+        grade_folder(tmp_path, book=tmp_path, jobs=0)
