@@ -16,8 +16,8 @@ cells after each solution, found by :mod:`aeutils.assignments`) are appended
 to the submission, so a student can neither see nor edit them, and the whole
 notebook runs in a fresh kernel in its own process, killed after
 ``--timeout`` seconds. Each test's ``aeutils.exercises`` check displays a
-:class:`~aeutils.exercises.Feedback`, which carries its result as JSON; the
-grader collects it.
+:class:`~aeutils.exercises.Feedback`, which carries its result as JSON in
+the output's metadata; the grader collects it.
 
 The CSV has one row per student, notebook and exercise (score 0 to 1, the
 status and the feedback the student sees) and one ``TOTAL`` row per student.
@@ -48,7 +48,7 @@ from .assignments import (
     read_notebook,
     source,
 )
-from .exercises._core import FEEDBACK_MIMETYPE
+from .exercises._core import FEEDBACK_KEY
 
 __all__ = ["Row", "grade_folder", "grade_notebook", "write_csv"]
 
@@ -140,7 +140,7 @@ def _execute(source_path: Path, result_path: Path) -> None:
 
 def _result(student: str, name: str, test: _Test, cell: dict) -> Row:
     for output in cell.get("outputs", []):
-        feedback = output.get("data", {}).get(FEEDBACK_MIMETYPE)
+        feedback = output.get("metadata", {}).get(FEEDBACK_KEY)
         if feedback is not None:
             return Row(student, name, test.label, test.number,
                        float(feedback["score"]), 1.0, bool(feedback["passed"]),

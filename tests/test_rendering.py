@@ -1,7 +1,8 @@
 """What the rendered book shows: numbered exercises, no Colab-only lines.
 
-Builds a two-page book (the small chapter of ``_assignment_fixtures``, not
-executed) with the course's ``_config.yml`` and ``_ext``: about 10 s.
+Builds a two-page book (the small chapter of ``_assignment_fixtures``,
+executed, so its checks display their feedback) with the course's
+``_config.yml`` and ``_ext``: about 15 s.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 def html(tmp_path_factory) -> str:
     book = tmp_path_factory.mktemp("book")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    config["execute"]["execute_notebooks"] = "off"
     (book / "_config.yml").write_text(yaml.safe_dump(config))
     shutil.copytree(ROOT / "_ext", book / "_ext")
     (book / "book").mkdir()
@@ -53,6 +53,11 @@ def test_exercises_are_numbered_per_chapter(html):
 def test_colab_title_lines_are_hidden_but_the_solution_code_shows(html):
     assert "#@title" not in html
     assert "pca_reconstruct" in html and "k_90" in html
+
+
+def test_feedback_renders_as_html_with_warnings_as_errors(html):
+    assert "Correct: PCA reconstruction" in html
+    assert "vnd.aeutils.feedback" not in html
 
 
 def test_the_chapter_number_is_shown_once(html):

@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 
 from _assignment_fixtures import chapter
 from aeutils import assignments
-from aeutils.exercises._core import FEEDBACK_MIMETYPE
+from aeutils.exercises._core import FEEDBACK_KEY
 from aeutils.student import student_notebook, write_student_edition
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,8 +139,8 @@ def test_real_student_edition_of_chapter_1_runs_and_fails_only_at_the_stubs(
     results = {}
     for cell in student.cells:
         for output in cell.get("outputs", []):
-            if FEEDBACK_MIMETYPE in output.get("data", {}):
-                results[cell.source] = output["data"][FEEDBACK_MIMETYPE]
+            if FEEDBACK_KEY in output.get("metadata", {}):
+                results[cell.source] = output["metadata"][FEEDBACK_KEY]
     coding = [e for e in exercises if e.stub_cells]
     assert len(results) >= len([e for e in coding if e.is_coding])
     for result in results.values():

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-__all__ = ["FEEDBACK_MIMETYPE", "Feedback"]
+__all__ = ["FEEDBACK_KEY", "Feedback"]
 
-#: The MIME type under which a displayed :class:`Feedback` carries its result
-#: as JSON, for the grader (:mod:`aeutils.grade`) to collect.
-FEEDBACK_MIMETYPE = "application/vnd.aeutils.feedback+json"
+#: The key under which a displayed :class:`Feedback` carries its result as
+#: JSON in the output's metadata, for the grader (:mod:`aeutils.grade`). In
+#: the metadata, not as a MIME type of its own: the book would warn about an
+#: output type it cannot render.
+FEEDBACK_KEY = "application/vnd.aeutils.feedback+json"
 
 
 @dataclass
@@ -81,10 +83,10 @@ class Feedback:
             f"<strong>{mark}: {html.escape(self.exercise)}</strong><ul>{items}</ul></div>"
         )
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
         # IPython adds the text/html and text/plain forms from the methods
         # around this one; this adds the machine-readable result.
-        return {FEEDBACK_MIMETYPE: self.to_dict()}
+        return {}, {FEEDBACK_KEY: self.to_dict()}
 
     def _repr_pretty_(self, printer, cycle) -> None:
         printer.text(str(self))
