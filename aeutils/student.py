@@ -42,6 +42,8 @@ __all__ = ["INSTRUCTOR_PART", "student_notebook", "write_student_edition"]
 
 #: The table-of-contents part that the student edition leaves out.
 INSTRUCTOR_PART = "For instructors"
+#: A file that marks a folder as a student edition, which may be replaced.
+MARKER = ".student-edition"
 
 _BARE_RAISE = re.compile(r"^([ \t]*)raise NotImplementedError(?:\(\))?[ \t]*$", re.M)
 
@@ -116,15 +118,22 @@ def write_student_edition(
     Raises
     ------
     ValueError
-        If ``out`` is the book itself or contains it.
+        If ``out`` is the book itself or contains it, or is a folder with
+        other content than an earlier student edition.
     """
     root, out = Path(root).resolve(), Path(out).resolve()
     if out == root or out in root.parents:
         raise ValueError(f"--out {out} would overwrite the book; choose a new folder.")
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ValueError(
+            f"--out {out} is not empty and not a student edition; "
+            "choose a new folder so that nothing in it is deleted."
+        )
     if not (root / "_toc.yml").is_file():
         raise ValueError(f"{root} has no _toc.yml; pass the repository root.")
     shutil.rmtree(out, ignore_errors=True)
     (out / "book").mkdir(parents=True)
+    (out / MARKER).write_text("Written by python -m aeutils.student; replaced on each run.\n")
     toc = _student_toc(yaml.safe_load((root / "_toc.yml").read_text()))
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
     config = (root / "_config.yml").read_text()

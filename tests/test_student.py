@@ -112,6 +112,13 @@ def test_write_student_edition_refuses_to_overwrite_the_book(tmp_path):
         write_student_edition(ROOT, ROOT)
 
 
+def test_write_student_edition_keeps_folders_it_did_not_write(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="not a student edition"):
+        write_student_edition(ROOT, tmp_path)
+    assert (tmp_path / "notes.txt").is_file()
+
+
 def test_write_student_edition_is_a_book_without_the_instructor_part(tmp_path):
     written = write_student_edition(ROOT, tmp_path / "student")
     assert [p.name for p in written] == [p.name for p in CHAPTERS]
@@ -119,6 +126,7 @@ def test_write_student_edition_is_a_book_without_the_instructor_part(tmp_path):
     assert "instructor" not in toc.lower()
     assert (tmp_path / "student" / "_config.yml").is_file()
     assert (tmp_path / "student" / "book" / "intro.md").is_file()
+    write_student_edition(ROOT, tmp_path / "student")  # a second run replaces it
 
 
 def test_real_student_edition_of_chapter_1_runs_and_fails_only_at_the_stubs(
