@@ -2,6 +2,10 @@
 #   make book   build the book (installs what is missing first)
 #   make test   run every test: unit tests, every notebook under nbval, the
 #               book build (-W) and the browser test of the built pages
+# For instructors (see book/instructor_guide.md):
+#   make student                     the student edition in _student/ (no solutions)
+#   make student-book                its HTML in _student/_build/html
+#   make grade SUBMISSIONS=folder    autograde submissions into scores.csv
 VENV ?= .venv
 BIN := $(VENV)/bin
 JB_FLAGS := --warningiserror --keep-going
@@ -10,7 +14,7 @@ TEST_BUILD := _build/test
 TEST_HTML := $(TEST_BUILD)/_build/html
 NBVAL := --nbval-lax --nbval-current-env -p no:cacheprovider
 
-.PHONY: book test setup unit notebooks build-book test-book browser format check-format benchmark clean
+.PHONY: book test setup unit notebooks build-book test-book browser format check-format benchmark clean student student-book grade
 
 book: setup build-book
 
@@ -52,5 +56,16 @@ check-format:
 benchmark: setup
 	$(BIN)/python benchmarks/run.py
 
+student: setup
+	$(BIN)/python -m aeutils.student --out _student
+
+student-book: student
+	$(BIN)/jupyter-book build _student $(JB_FLAGS)
+	@echo "Open _student/_build/html/index.html"
+
+grade: setup
+	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder" && exit 2)
+	$(BIN)/python -m aeutils.grade $(SUBMISSIONS) --out scores.csv
+
 clean:
-	rm -rf _build
+	rm -rf _build _student

@@ -1,7 +1,9 @@
 """Benchmark the course: chapters, the whole book, the training loop, quality.
 
 Usage: ``python benchmarks/run.py [--skip-chapters] [--skip-book] [--epochs N]
-[--json PATH]`` (``make benchmark`` runs everything).
+[--json PATH] [--record LABEL]`` (``make benchmark`` runs everything).
+``--record LABEL`` also stores the chapter times in ``benchmarks/chapter_times.json``
+under ``LABEL``; the instructor guide shows that file as a table.
 
 Prints one table per part and writes all figures to JSON
 (``_build/benchmark.json`` by default):
@@ -38,6 +40,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Chapter times per machine, shown as a table in the instructor guide.
+TIMES = ROOT / "benchmarks" / "chapter_times.json"
 CHAPTER_GOAL_S = 90.0
 BOOK_GOAL_S = 600.0
 PEAK_GOAL = 0.75
@@ -141,6 +145,13 @@ def time_chapters(results_dir: Path) -> list[dict]:
         print(f"  {path.name:<34} {figures['seconds']:7.1f} s {figures['peak_mib']:8.0f} MiB",
               flush=True)
     return rows
+
+
+def record(label: str, times: list[tuple[str, float]]) -> None:
+    """Merge chapter times into ``chapter_times.json`` under ``label``."""
+    table = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
+    table.setdefault(label, {}).update({name: round(seconds, 1) for name, seconds in times})
+    TIMES.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
 
 
 def time_book() -> dict:
@@ -355,6 +366,8 @@ def main() -> None:
     parser.add_argument("--skip-training", action="store_true", help="no training-loop figures")
     parser.add_argument("--json", default=str(ROOT / "_build" / "benchmark.json"))
     parser.add_argument("--execute-one", help=argparse.SUPPRESS)
+    parser.add_argument("--record", metavar="LABEL",
+                        help=f"also store the chapter times in {TIMES.name} under LABEL")
     args = parser.parse_args()
     if args.execute_one:
         _execute_one(args.execute_one)
@@ -371,6 +384,8 @@ def main() -> None:
     if not args.skip_chapters:
         print(f"\nChapters, each in a fresh kernel (goal: <= {CHAPTER_GOAL_S:.0f} s)")
         report["chapters"] = time_chapters(results_dir)
+        if args.record:
+            record(args.record, [(r["chapter"], r["seconds"]) for r in report["chapters"]])
         report["quality"] = quality_figures(results_dir)
         print("\nQuality figures recorded by the chapters, next to the published anchors")
         for q in report["quality"]:

@@ -1,0 +1,63 @@
+"""Sphinx extension for the book: what the notebooks say for Colab, hidden.
+
+- A solution cell starts with ``#@title Solution`` so that Colab folds it;
+  the rendered book already folds it in a dropdown, so the line is dropped
+  from the displayed code.
+- A chapter's title says its number (``# 3. Deep autoencoders``) so that it
+  reads well in Colab and Jupyter; the book numbers its table of contents
+  (which is what makes exercises read "Exercise 3.2"), so the hand-written
+  number is dropped from the title when it agrees with the file name
+  (``03_deep_autoencoder.ipynb``) instead of showing "3. 3. Deep...".
+"""
+
+from __future__ import annotations
+
+import re
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.transforms import SphinxTransform
+
+_CHAPTER_FILE = re.compile(r"(?:^|/)(\d+)_[^/]*$")
+_NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+")
+
+
+class HideColabTitles(SphinxTransform):
+    """Drop a leading ``#@title`` line from displayed code."""
+
+    default_priority = 400
+
+    def apply(self, **kwargs) -> None:
+        for block in list(self.document.findall(nodes.literal_block)):
+            text = block.astext()
+            if text.startswith("#@title"):
+                rest = text.partition("\n")[2]
+                block.children = [nodes.Text(rest)]
+                block.rawsource = rest
+
+
+class StripChapterNumbers(SphinxTransform):
+    """Drop ``N. `` from a chapter's title when N matches its file name."""
+
+    default_priority = 400
+
+    def apply(self, **kwargs) -> None:
+        match = _CHAPTER_FILE.search(self.env.docname)
+        section = next(iter(self.document.findall(nodes.section)), None)
+        if match is None or section is None or not section.children:
+            return
+        title = section[0]
+        if not isinstance(title, nodes.title) or not title.children:
+            return
+        first = title[0]
+        if not isinstance(first, nodes.Text):
+            return
+        number = _NUMBERED_TITLE.match(first.astext())
+        if number and int(number.group(1)) == int(match.group(1)):
+            title.replace(first, nodes.Text(first.astext()[number.end():]))
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_transform(HideColabTitles)
+    app.add_transform(StripChapterNumbers)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

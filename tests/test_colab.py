@@ -1,0 +1,178 @@
+"""The Colab path, checked as far as a machine without Colab or a GPU allows."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import types
+from pathlib import Path
+
+import pytest
+import yaml
+from IPython.core.interactiveshell import InteractiveShell
+
+from aeutils import assignments
+
+ROOT = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location(
+        "prepare_chapters", ROOT / "scripts" / "prepare_chapters.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+prepare = _load_script()
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_solution_cell_opens_folded_in_colab_and_jupyterlab(path):
+    notebook = assignments.read_notebook(path)
+    mask = assignments.solution_mask(notebook)
+    solutions = [
+        cell for cell, inside in zip(notebook["cells"], mask)
+        if cell["cell_type"] == "code" and inside is True
+    ]  # fmt: skip
+    exercises = assignments.find_exercises(notebook, assignments.chapter_number(path))
+    assert len(solutions) >= sum(e.is_coding for e in exercises)
+    for cell in solutions:
+        assert assignments.source(cell).startswith("#@title Solution\n"), (
+            f"{path.name}: run scripts/prepare_chapters.py"
+        )
+        assert cell["metadata"].get("cellView") == "form"
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_colab_cell_is_the_one_written_from_the_config(path):
+    first = assignments.read_notebook(path)["cells"][0]
+    assert assignments.source(first) == prepare.colab_cell_source(CONFIG), (
+        f"{path.name}: run scripts/prepare_chapters.py"
+    )
+    assert "remove-cell" in assignments.tags(first)
+
+
+def _run_in_fake_colab(code: str, monkeypatch) -> list:
+    """Run code in IPython with google.colab faked and %pip recorded."""
+    calls: list = []
+    output = types.ModuleType("google.colab.output")
+    output.enable_custom_widget_manager = lambda: calls.append("widget manager")
+    colab = types.ModuleType("google.colab")
+    colab.output = output
+    if "google" not in sys.modules:
+        monkeypatch.setitem(sys.modules, "google", types.ModuleType("google"))
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab.output", output)
+    shell = InteractiveShell.instance()
+    monkeypatch.setitem(
+        shell.magics_manager.magics["line"], "pip", lambda line: calls.append(line)
+    )
+    shell.run_cell(code).raise_error()
+    return calls
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_colab_cell_installs_the_configured_repository_in_fake_colab(path, monkeypatch):
+    code = assignments.source(assignments.read_notebook(path)["cells"][0])
+    repository = CONFIG["repository"]
+    expected = (
+        f'install --quiet "aeutils @ git+{repository["url"]}@{repository["branch"]}"'
+    )
+    assert _run_in_fake_colab(code, monkeypatch) == [expected, "widget manager"]
+
+
+def test_colab_cell_does_nothing_outside_colab(monkeypatch):
+    code = prepare.colab_cell_source(CONFIG)
+    assert "google.colab" not in sys.modules
+    calls = []
+    shell = InteractiveShell.instance()
+    monkeypatch.setitem(
+        shell.magics_manager.magics["line"], "pip", lambda line: calls.append(line)
+    )
+    shell.run_cell(code).raise_error()
+    assert calls == []
+
+
+def test_the_script_is_idempotent_and_follows_a_fork(tmp_path):
+    notebook = assignments.read_notebook(CHAPTERS[0])
+    fork = {"repository": {"url": "https://github.com/someone/my-fork", "branch": "main"}}
+    code = prepare.colab_cell_source(fork)
+    path = tmp_path / CHAPTERS[0].name
+    assignments.write_notebook(notebook, path)
+    assert prepare.prepare_notebook(path, colab_code=code, check=False) == [0]
+    assert prepare.prepare_notebook(path, colab_code=code, check=False) == []
+    first = assignments.source(assignments.read_notebook(path)["cells"][0])
+    assert '"someone/my-fork@main"' in first
+
+
+def _receiver(text: str) -> str:
+    """The expression that ends ``text``: ``f(a[1]).cpu()`` in ``y = f(a[1]).cpu()``."""
+    depth = 0
+    for position in range(len(text) - 1, -1, -1):
+        char = text[position]
+        if char in ")]":
+            depth += 1
+        elif char in "([" and depth:
+            depth -= 1
+        elif depth == 0 and (char.isspace() or char in ",=({[+-*/@"):
+            return text[position + 1 :]
+    return text
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_outputs_move_to_the_cpu_before_numpy(path):
+    """On a GPU `.numpy()` of a CUDA tensor raises: chain `.cpu()` before it.
+
+    A static check: every `.numpy()` in the chapter's code must follow a
+    `.cpu()` in the same expression. (`aeutils.train.predict` and the
+    aeutils plots already move their inputs to the CPU.)
+    """
+    notebook = assignments.read_notebook(path)
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for line in assignments.source(cell).splitlines():
+            for match in re.finditer(r"\.numpy\(\)", line):
+                chain = _receiver(line[: match.start()])
+                assert ".cpu()" in chain, f"{path.name}: {line.strip()!r} needs .cpu()"
+
+
+def test_chapter_parts_are_numbered_so_exercises_read_chapter_dot_n():
+    for part in TOC["parts"]:
+        files = [c["file"] for c in part["chapters"]]
+        if any(re.match(r"book/\d+_", f) for f in files):
+            assert part.get("numbered"), f"part {part['caption']!r} must be numbered"
+
+
+def test_chapter_titles_agree_with_the_numbered_toc():
+    numbered = [
+        c["file"] for part in TOC["parts"] if part.get("numbered") for c in part["chapters"]
+    ]
+    for position, file in enumerate(numbered, start=1):
+        path = ROOT / f"{file}.ipynb"
+        cells = assignments.read_notebook(path)["cells"]
+        title = assignments.source(next(c for c in cells if c["cell_type"] == "markdown"))
+        # The book shows the toc's number; a number in the title must agree.
+        assert title.startswith(f"# {position}. ") or not re.match(r"# \d", title), file
+        assert assignments.chapter_number(path) == position, file
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_written_exercise_references_use_the_book_numbers(path):
+    number = assignments.chapter_number(path)
+    notebook = assignments.read_notebook(path)
+    count = len(assignments.find_exercises(notebook, number))
+    text = "\n".join(
+        assignments.source(c) for c in notebook["cells"] if c["cell_type"] == "markdown"
+    )
+    assert not re.search(r"\bExercise \d+\b(?!\.\d)", text), "write 'Exercise N.M'"
+    for chapter, index in re.findall(r"\bExercise (\d+)\.(\d+)", text):
+        if int(chapter) == number:
+            assert 1 <= int(index) <= count, f"Exercise {chapter}.{index}"
