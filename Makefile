@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 JB_FLAGS := --warningiserror --keep-going
 
-.PHONY: book test setup unit notebooks build-book benchmark clean
+.PHONY: book test setup unit notebooks build-book benchmark check-latest clean
 
 book: setup build-book
 
@@ -28,6 +28,9 @@ notebooks: setup
 
 benchmark: setup
 	$(BIN)/python benchmarks/run.py
+
+check-latest:
+	bash scripts/check_latest.sh
 
 clean:
 	rm -rf _build
