@@ -14,7 +14,7 @@ TEST_BUILD := _build/test
 TEST_HTML := $(TEST_BUILD)/_build/html
 NBVAL := --nbval-lax --nbval-current-env -p no:cacheprovider
 
-.PHONY: book test setup unit notebooks build-book test-book browser format check-format benchmark clean student student-book grade
+.PHONY: book test setup unit notebooks build-book test-book browser format check-format benchmark check-latest clean student student-book grade
 
 book: setup build-book
 
@@ -66,6 +66,9 @@ student-book: student
 grade: setup
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder" && exit 2)
 	$(BIN)/python -m aeutils.grade $(SUBMISSIONS) --out scores.csv
+
+check-latest:
+	bash scripts/check_latest.sh
 
 clean:
 	rm -rf _build _student
