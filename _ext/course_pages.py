@@ -8,6 +8,10 @@
   (which is what makes exercises read "Exercise 3.2"), so the hand-written
   number is dropped from the title when it agrees with the file name
   (``03_deep_autoencoder.ipynb``) instead of showing "3. 3. Deep...".
+- Sphinx numbers every numbered toctree (every part of ``_toc.yml``) from 1,
+  so the first chapter of part two would be "1." again. Chapters take their
+  number from the file name instead (``03_...`` is chapter 3): section,
+  table-of-contents and exercise numbers are shifted to agree with it.
 """
 
 from __future__ import annotations
@@ -57,7 +61,38 @@ class StripChapterNumbers(SphinxTransform):
             title.replace(first, nodes.Text(first.astext()[number.end():]))
 
 
+def _shift(number: tuple[int, ...], delta: int) -> tuple[int, ...]:
+    return (number[0] + delta, *number[1:]) if number else number
+
+
+def number_chapters_by_file_name(app: Sphinx, env) -> list[str]:
+    """Make ``NN_name`` chapter N in every number Sphinx shows for it."""
+    changed = []
+    for docname, secnumbers in env.toc_secnumbers.items():
+        match = _CHAPTER_FILE.search(docname)
+        own = secnumbers.get("")
+        if match is None or not own:
+            continue
+        delta = int(match.group(1)) - own[0]
+        if delta == 0:
+            continue
+        env.toc_secnumbers[docname] = {
+            anchor: _shift(number, delta) for anchor, number in secnumbers.items()
+        }
+        for reference in env.tocs[docname].findall(nodes.reference):
+            if reference.get("secnumber"):
+                reference["secnumber"] = _shift(tuple(reference["secnumber"]), delta)
+        for figtype, numbers in env.toc_fignumbers.get(docname, {}).items():
+            env.toc_fignumbers[docname][figtype] = {
+                node_id: _shift(number, delta) for node_id, number in numbers.items()
+            }
+        changed.append(docname)
+    return changed
+
+
 def setup(app: Sphinx) -> dict:
     app.add_transform(HideColabTitles)
     app.add_transform(StripChapterNumbers)
+    # After Sphinx's own numbering (the toctree collector, priority 500).
+    app.connect("env-get-updated", number_chapters_by_file_name, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

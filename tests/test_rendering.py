@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def html(tmp_path_factory) -> str:
+def built_book(tmp_path_factory) -> Path:
+    """Two numbered parts: ``01_small`` in the first, ``03_small`` in the second."""
     book = tmp_path_factory.mktemp("book")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     (book / "_config.yml").write_text(yaml.safe_dump(config))
@@ -31,10 +32,19 @@ def html(tmp_path_factory) -> str:
     (book / "book").mkdir()
     (book / "book" / "intro.md").write_text("# Intro\n")
     nbformat.write(chapter(), book / "book" / "01_small.ipynb")
+    third = chapter()
+    title = third.cells[0] if third.cells[0].cell_type == "markdown" else third.cells[1]
+    title.source = title.source.replace("# 1. ", "# 3. ", 1)
+    for cell in third.cells:  # exercise labels are unique in a book
+        cell.source = cell.source.replace("ex-", "ex3-")
+    nbformat.write(third, book / "book" / "03_small.ipynb")
     toc = {
         "format": "jb-book",
         "root": "book/intro",
-        "parts": [{"caption": "Part", "numbered": 1, "chapters": [{"file": "book/01_small"}]}],
+        "parts": [
+            {"caption": "Part", "numbered": 1, "chapters": [{"file": "book/01_small"}]},
+            {"caption": "Two", "numbered": 1, "chapters": [{"file": "book/03_small"}]},
+        ],
     }
     (book / "_toc.yml").write_text(yaml.safe_dump(toc))
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
@@ -42,7 +52,19 @@ def html(tmp_path_factory) -> str:
         [str(jupyter_book), "build", str(book), "--warningiserror", "--keep-going"],
         check=True, capture_output=True,
     )  # fmt: skip
-    return (book / "_build" / "html" / "book" / "01_small.html").read_text()
+    return book / "_build" / "html" / "book"
+
+
+@pytest.fixture(scope="module")
+def html(built_book) -> str:
+    return (built_book / "01_small.html").read_text()
+
+
+def _headings(page: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>", "", h).strip()
+        for h in re.findall(r"<h1>(.*?)</h1>", page, flags=re.S)
+    ]  # fmt: skip
 
 
 def test_exercises_are_numbered_per_chapter(html):
@@ -61,9 +83,17 @@ def test_feedback_renders_as_html_with_warnings_as_errors(html):
 
 
 def test_the_chapter_number_is_shown_once(html):
-    headings = [
-        re.sub(r"<[^>]+>", "", h).strip()
-        for h in re.findall(r"<h1>(.*?)</h1>", html, flags=re.S)
-    ]  # fmt: skip
+    headings = _headings(html)
     assert any(h.startswith("1. A small chapter") for h in headings), headings
     assert not any(h.startswith("1. 1.") for h in headings), headings
+
+
+def test_a_later_part_keeps_the_chapter_number_of_its_file_name(built_book):
+    # Sphinx starts every numbered part at 1; _ext shifts 03_small to 3.
+    page = (built_book / "03_small.html").read_text()
+    headings = _headings(page)
+    assert any(h.startswith("3. A small chapter") for h in headings), headings
+    assert "Exercise 3.1" in page and "Exercise 3.3" in page
+    assert not re.search(r"Exercise 1\.\d", page)
+    sidebar = re.sub(r"<[^>]+>", "", page)
+    assert re.search(r"3\.\s*A small chapter", sidebar)
