@@ -1,6 +1,6 @@
 """Sphinx extension for the book: what the notebooks say for Colab, hidden.
 
-- A solution cell starts with ``#@title Solution`` so that Colab folds it;
+- A solution cell starts with ``# @title Solution`` so that Colab folds it;
   the rendered book already folds it in a dropdown, so the line is dropped
   from the displayed code.
 - A chapter's title says its number (``# 3. Deep autoencoders``) so that it
@@ -24,17 +24,19 @@ from sphinx.transforms import SphinxTransform
 
 _CHAPTER_FILE = re.compile(r"(?:^|/)(\d+)_[^/]*$")
 _NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+")
+# Colab's form title; formatters (ruff, black) write "#@title" as "# @title".
+_COLAB_TITLE = re.compile(r"#\s?@title\b")
 
 
 class HideColabTitles(SphinxTransform):
-    """Drop a leading ``#@title`` line from displayed code."""
+    """Drop a leading ``# @title`` line (or ``#@title``) from displayed code."""
 
     default_priority = 400
 
     def apply(self, **kwargs) -> None:
         for block in list(self.document.findall(nodes.literal_block)):
             text = block.astext()
-            if text.startswith("#@title"):
+            if _COLAB_TITLE.match(text):
                 rest = text.partition("\n")[2]
                 block.children = [nodes.Text(rest)]
                 block.rawsource = rest

@@ -61,8 +61,10 @@ class Exercise:
     solution_cells
         Code cells inside the solution block.
     test_cells
-        ``remove-cell`` code cells right after the solution block: the
-        autograder's tests.
+        ``remove-cell`` code cells right after the solution block of an
+        exercise that has code (a stub or a solution cell): the hidden
+        checks of that code, which the student edition removes. A hidden
+        cell after a written exercise belongs to the chapter, not to it.
     """
 
     label: str
@@ -73,8 +75,8 @@ class Exercise:
 
     @property
     def is_coding(self) -> bool:
-        """Whether the exercise has a code cell checked by a hidden test."""
-        return bool(self.test_cells)
+        """Whether students write code (a stub) that a hidden test checks."""
+        return bool(self.stub_cells and self.test_cells)
 
 
 def read_notebook(path: str | Path) -> dict:
@@ -213,7 +215,11 @@ def find_exercises(notebook: dict, chapter: int) -> list[Exercise]:
                 current.stub_cells.append(index)
             elif state == "solution" and current is not None:
                 current.solution_cells.append(index)
-            elif after is not None and "remove-cell" in tags(cell):
+            elif (
+                after is not None
+                and (after.stub_cells or after.solution_cells)
+                and "remove-cell" in tags(cell)
+            ):
                 after.test_cells.append(index)
             continue
         if cell["cell_type"] != "markdown":

@@ -84,6 +84,8 @@ def _tests(chapter: Path) -> list[_Test]:
     notebook = read_notebook(chapter)
     tests = []
     for exercise in find_exercises(notebook, chapter_number(chapter)):
+        if not exercise.is_coding:  # hidden checks of a worked solution
+            continue
         for index in exercise.test_cells:
             code = source(notebook["cells"][index]).strip()
             # `assert check(...).passed` -> `check(...)`: the Feedback is

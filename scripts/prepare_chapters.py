@@ -14,18 +14,19 @@ status 1 if anything would). Running it twice changes nothing the second time.
 A solution code cell is a code cell between ``{solution-start}`` and
 ``{solution-end}`` (found by :mod:`aeutils.assignments`). Folded means:
 
-- its first line is ``#@title Solution``: Colab shows a cell with
+- its first line is ``# @title Solution``: Colab shows a cell with
   ``cellView: "form"`` as a collapsed form titled by that line;
 - its metadata has ``cellView: "form"`` and ``jupyter.source_hidden: true``
   (JupyterLab and Notebook 7 collapse the source).
 
-The rendered book hides the ``#@title`` line (``_ext/course_pages.py``).
+The rendered book hides the ``# @title`` line (``_ext/course_pages.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -34,7 +35,7 @@ import yaml
 from aeutils.assignments import read_notebook, solution_mask, source, write_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-TITLE = "#@title Solution"
+TITLE = "# @title Solution"
 COLAB_MARKER = 'if "google.colab" in sys.modules:'
 
 
@@ -82,7 +83,7 @@ def fold_cell(cell: dict) -> bool:
     before = (source(cell), dict(cell.get("metadata", {})))
     text = source(cell)
     first, _, rest = text.partition("\n")
-    if first.strip().startswith("#@title"):
+    if re.match(r"#\s?@title\b", first.strip()):
         text = rest
     cell["source"] = TITLE + "\n" + text.lstrip("\n")
     metadata = cell.setdefault("metadata", {})

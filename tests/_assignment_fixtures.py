@@ -28,7 +28,7 @@ def pca_reconstruct(x, mean, components):
 exercises.check_pca_reconstruction(pca_reconstruct)'''
 
 RECONSTRUCT_SOLUTION = '''\
-#@title Solution
+# @title Solution
 def pca_reconstruct(x, mean, components):
     return mean + (x - mean) @ components.T @ components
 
@@ -44,7 +44,7 @@ k_90 = None  # your answer: an int
 
 exercises.check_components_for_variance(k_90, ratio, threshold=0.9)"""
 
-K_SOLUTION = "#@title Solution\nk_90 = 3"
+K_SOLUTION = "# @title Solution\nk_90 = 3"
 
 FOLDED = {"cellView": "form", "jupyter": {"source_hidden": True}}
 

@@ -43,7 +43,7 @@ def test_every_solution_cell_opens_folded_in_colab_and_jupyterlab(path):
     exercises = assignments.find_exercises(notebook, assignments.chapter_number(path))
     assert len(solutions) >= sum(e.is_coding for e in exercises)
     for cell in solutions:
-        assert assignments.source(cell).startswith("#@title Solution\n"), (
+        assert assignments.source(cell).startswith("# @title Solution\n"), (
             f"{path.name}: run scripts/prepare_chapters.py"
         )
         assert cell["metadata"].get("cellView") == "form"

@@ -30,7 +30,7 @@ def graded(tmp_path_factory):
     student = student_notebook(json.loads(source.read_text()), 1)
     submissions = root / "submissions"
     perfect = fill(student, {
-        "def pca_reconstruct": RECONSTRUCT_SOLUTION.replace("#@title Solution\n", ""),
+        "def pca_reconstruct": RECONSTRUCT_SOLUTION.replace("# @title Solution\n", ""),
         "k_90 = None": K_STUB.replace("None", "3"),
     })  # fmt: skip
     mistakes = fill(student, {

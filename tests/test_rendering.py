@@ -73,7 +73,7 @@ def test_exercises_are_numbered_per_chapter(html):
 
 
 def test_colab_title_lines_are_hidden_but_the_solution_code_shows(html):
-    assert "#@title" not in html
+    assert "@title" not in html
     assert "pca_reconstruct" in html and "k_90" in html
 
 

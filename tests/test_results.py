@@ -42,7 +42,10 @@ def test_every_chapter_that_trains_records_its_row(path):
 
 
 def test_closing_page_comes_last_and_reads_the_toc():
-    files = [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+    files = [
+        c["file"] for part in TOC["parts"] for c in part["chapters"]
+        if re.match(r"book/\d+_", c["file"])
+    ]  # fmt: skip
     assert files[-1] == f"book/{CLOSING_PAGE}"
     assert sorted(files) == files, "the book executes notebooks in sorted order"
     code = _code(ROOT / "book" / f"{CLOSING_PAGE}.ipynb")

@@ -56,7 +56,7 @@ def test_student_edition_removes_every_solution_and_nothing_else(path):
         assert f":label: {exercise.label}" in text
     assert text.count("{exercise-end}") == len(exercises)
     code = [assignments.source(c) for c in student["cells"] if c["cell_type"] == "code"]
-    assert not any(c.startswith("#@title Solution") for c in code)
+    assert not any(c.startswith("# @title Solution") for c in code)
     unchanged = [c for c in kept if c["cell_type"] == "code"]
     stubs = {i for e in exercises for i in e.stub_cells}
     changed = sum(
@@ -76,8 +76,8 @@ def test_every_coding_exercise_has_a_stub_that_names_it(path):
     )
     assert not re.search(r"raise NotImplementedError(\(\))?\s*$", code, flags=re.M)
     for exercise in assignments.find_exercises(source, number):
-        if exercise.is_coding:
-            assert exercise.stub_cells, f"{exercise.label}: the student needs a stub cell"
+        if exercise.stub_cells:
+            assert exercise.test_cells, f"{exercise.label}: a stub needs a hidden check"
         stub = "\n".join(assignments.source(source["cells"][i]) for i in exercise.stub_cells)
         if "NotImplementedError" in stub:
             assert f"Exercise {exercise.number} ({exercise.label})" in code
