@@ -9,10 +9,12 @@ thin wrappers around scikit-learn that validate the inputs and time the fit.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
@@ -23,10 +25,14 @@ __all__ = ["ProbeResult", "knn_probe", "linear_probe"]
 
 @dataclass(frozen=True)
 class ProbeResult:
-    """Test accuracy of a probe and the seconds its fit and scoring took."""
+    """Test accuracy of a probe, the seconds its fit and scoring took, and
+    whether the solver converged within its iterations (``False``: the
+    accuracy is that of a model stopped early; scikit-learn's
+    ``ConvergenceWarning`` is reported here instead of printed)."""
 
     accuracy: float
     seconds: float
+    converged: bool = True
 
 
 def _features(codes: object, *, name: str) -> np.ndarray:
@@ -80,9 +86,19 @@ def _score(classifier, train_codes, train_labels, test_codes, test_labels) -> Pr
         train_codes, train_labels, test_codes, test_labels
     )
     start = time.perf_counter()
-    classifier.fit(x_train, y_train)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        classifier.fit(x_train, y_train)
+    for warning in caught:  # anything else is re-issued as it came
+        if not issubclass(warning.category, ConvergenceWarning):
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     accuracy = float((classifier.predict(x_test) == y_test).mean())
-    return ProbeResult(accuracy=accuracy, seconds=time.perf_counter() - start)
+    return ProbeResult(
+        accuracy=accuracy, seconds=time.perf_counter() - start, converged=converged
+    )
 
 
 def linear_probe(
