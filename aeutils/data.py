@@ -15,22 +15,22 @@ the Debian copy (recompressed ``.gz``) and the upstream copy both pass while a
 truncated or altered file is refused with a message that names it. MNIST
 has no stored checksum; its files are structure-checked and refused when they
 are the files of Fashion-MNIST.
+
+Reading and verifying single IDX files (:func:`read_idx`, :class:`DatasetError`)
+lives in :mod:`aeutils._idx`; both are re-exported here.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import os
 import shutil
-import struct
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from ._idx import DatasetError, idx_sha256, read_idx
 from ._validation import check_images, check_labels
 
 __all__ = [
@@ -53,7 +53,6 @@ __all__ = [
 SYSTEM_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 ENV_VAR = "AEUTILS_DATA"
 
-_IDX_DTYPES = {0x08: np.uint8}
 _FIX_HINT = (
     "To fix it: on Debian/Ubuntu run `sudo apt-get install dataset-fashion-mnist`; "
     f"or put the four original IDX files in a folder and set {ENV_VAR}=/that/folder; "
@@ -67,10 +66,6 @@ _GENERIC_HINT = (
 
 def _fix_hint(spec: DatasetSpec) -> str:
     return _FIX_HINT if spec.torchvision_class == "FashionMNIST" else _GENERIC_HINT
-
-
-class DatasetError(RuntimeError):
-    """A dataset file is missing, truncated, altered, or cannot be downloaded."""
 
 
 @dataclass(frozen=True)
@@ -189,80 +184,6 @@ def default_cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("aeutils"))
-
-
-def read_idx(path: str | os.PathLike, *, expected_sha256: str | None = None) -> np.ndarray:
-    """Read one IDX file (optionally gzip-compressed) into a NumPy array.
-
-    Parameters
-    ----------
-    path
-        File to read; a name ending in ``.gz`` is decompressed first.
-    expected_sha256
-        Hex SHA-256 of the decompressed bytes, or ``None`` to skip the check.
-
-    Returns
-    -------
-    numpy.ndarray
-        Array with the shape stored in the file header.
-
-    Raises
-    ------
-    DatasetError
-        If the file is missing, not valid gzip, fails the checksum, has an
-        unknown magic number, or holds fewer or more bytes than its header says.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DatasetError(
-            f"Dataset file {path} does not exist. Check the path; load_fashion_mnist and "
-            f"load_mnist find (and download) the files in root= or {ENV_VAR} for you."
-        )
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DatasetError(
-                f"Dataset file {path} is not a valid gzip file ({exc}); it is probably "
-                "truncated or corrupted. Delete it and download it again, or reinstall "
-                "the dataset-fashion-mnist package."
-            ) from exc
-    if expected_sha256 is not None:
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != expected_sha256:
-            raise DatasetError(
-                f"Dataset file {path} does not match its known checksum "
-                f"(SHA-256 of the decompressed bytes is {digest[:12]}..., expected "
-                f"{expected_sha256[:12]}...). It is truncated, altered, or a different "
-                "dataset. Delete it and download it again, or reinstall the "
-                "dataset-fashion-mnist package."
-            )
-    return _parse_idx(raw, path=path)
-
-
-def _parse_idx(raw: bytes, *, path: Path) -> np.ndarray:
-    if len(raw) < 4:
-        raise DatasetError(f"Dataset file {path} is truncated: only {len(raw)} bytes.")
-    zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype_code not in _IDX_DTYPES or ndim == 0:
-        raise DatasetError(
-            f"Dataset file {path} is not an IDX file of unsigned bytes "
-            f"(magic number 0x{raw[:4].hex()}). Check that it is the right file."
-        )
-    header_size = 4 + 4 * ndim
-    if len(raw) < header_size:
-        raise DatasetError(f"Dataset file {path} is truncated inside its header.")
-    shape = struct.unpack(f">{ndim}I", raw[4:header_size])
-    expected = int(np.prod(shape))
-    payload = len(raw) - header_size
-    if payload != expected:
-        raise DatasetError(
-            f"Dataset file {path} holds {payload} data bytes but its header announces "
-            f"shape {shape} ({expected} bytes): the file is truncated or corrupted. "
-            "Delete it and download it again."
-        )
-    return np.frombuffer(raw, dtype=_IDX_DTYPES[dtype_code], offset=header_size).reshape(shape)
 
 
 def _locate(directory: Path, file_name: str) -> Path | None:
@@ -428,8 +349,7 @@ def load_dataset(
 
 def _reject_other_dataset(spec: DatasetSpec, path: Path, array: np.ndarray) -> None:
     """A spec without checksums must not accept the files of a dataset we know."""
-    header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
-    digest = hashlib.sha256(header + array.tobytes()).hexdigest()
+    digest = idx_sha256(array)
     for other in (FASHION_MNIST,):
         if other is not spec and other.sha256 and digest in other.sha256.values():
             raise DatasetError(

@@ -13,8 +13,8 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from ._figures import NotebookFigure, _image_axes, _to_numpy_images
 from ._validation import check_images, check_positive_int, check_vector
-from .viz import NotebookFigure, _image_axes, _to_numpy_images
 
 __all__ = [
     "decode_codes",

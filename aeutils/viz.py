@@ -5,17 +5,31 @@ Every function returns a :class:`matplotlib.figure.Figure` built without
 last expression) and no figure is left open. Helpers that need a model take
 plain callables: an encoder, a decoder, a ``reconstruct`` function, or an
 ``nn.Module``, as in probml-utils.
+
+This module holds the image figures (grids, reconstructions, components) and
+the latent-space figures. The curve and bar figures (:func:`plot_loss_curves`,
+:func:`plot_explained_variance`, :func:`plot_per_component`) live in
+:mod:`aeutils.viz_curves`, and :class:`NotebookFigure` and :func:`figure_to_png`
+with the shared helpers in :mod:`aeutils._figures`; all are re-exported here,
+so ``aeutils.viz`` still offers every figure.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
+from ._figures import (
+    _CLASS_COLORS,
+    ImageFunction,
+    NotebookFigure,
+    _image_axes,
+    _to_numpy_images,
+    figure_to_png,
+)
 from ._validation import (
     check_images,
     check_labels,
@@ -25,7 +39,8 @@ from ._validation import (
     check_positive_int,
 )
 from .metrics import per_image_mse
-from .train import History, predict
+from .train import predict
+from .viz_curves import plot_explained_variance, plot_loss_curves, plot_per_component
 
 __all__ = [
     "figure_to_png",
@@ -38,55 +53,6 @@ __all__ = [
     "plot_loss_curves",
     "plot_reconstructions",
 ]
-
-ImageFunction = Callable[[torch.Tensor], torch.Tensor]
-
-_CLASS_COLORS = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-]  # fmt: skip
-
-
-def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
-    """PNG bytes of ``fig``, cropped to its content; ``dpi=None`` uses the figure's own.
-
-    The background is opaque white (Jupyter's inline backend would make it
-    transparent), so the figure stays readable on the book's dark theme.
-    """
-    if dpi is not None:
-        dpi = check_positive_float(dpi, name="dpi")
-    buffer = io.BytesIO()
-    fig.savefig(
-        buffer, format="png", dpi=dpi or "figure", bbox_inches="tight", facecolor="white"
-    )
-    return buffer.getvalue()
-
-
-class NotebookFigure(Figure):
-    """A Figure that renders itself as PNG in Jupyter.
-
-    IPython registers its PNG formatter for figures only once pyplot has been
-    used; this repr makes a figure show even in a cell that runs before that.
-    """
-
-    def _repr_png_(self) -> bytes:
-        return figure_to_png(self)
-
-
-def _to_numpy_images(images: torch.Tensor) -> np.ndarray:
-    """(N, C, H, W) tensor -> (N, H, W) or (N, H, W, C) array for imshow."""
-    array = images.detach().cpu().float().numpy()
-    return array[:, 0] if array.shape[1] == 1 else array.transpose(0, 2, 3, 1)
-
-
-def _image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
-    axes = np.atleast_2d(fig.subplots(nrows, ncols, squeeze=False))
-    for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-    return axes
 
 
 def _tile(
@@ -263,50 +229,6 @@ def _component_shape(image_shape: Sequence[int] | None, *, n_values: int) -> tup
     return shape
 
 
-def plot_loss_curves(
-    histories: History | Mapping[str, History],
-    *,
-    baselines: Mapping[str, float] | None = None,
-    ylabel: str = "MSE per pixel",
-    log_scale: bool = True,
-) -> Figure:
-    """Training (dashed) and validation (solid) loss per epoch.
-
-    Parameters
-    ----------
-    histories
-        One :class:`~aeutils.train.History` or ``{label: History}``.
-    baselines
-        ``{label: value}`` drawn as horizontal reference lines, e.g. PCA's MSE.
-    ylabel
-        Label of the loss axis.
-    log_scale
-        Use a logarithmic loss axis.
-    """
-    if isinstance(histories, History):
-        histories = {histories.model_name: histories}
-    if not histories:
-        raise ValueError("histories is empty; pass a History or {label: History}.")
-    fig = NotebookFigure(figsize=(7.5, 4.0))
-    ax = fig.subplots()
-    for i, (label, history) in enumerate(histories.items()):
-        color = _CLASS_COLORS[i % len(_CLASS_COLORS)]
-        epochs = np.arange(1, history.epochs + 1)
-        ax.plot(epochs, history.train_loss, "--", color=color, label=f"{label} (train)")
-        if history.val_loss:
-            ax.plot(epochs, history.val_loss, "-", color=color, label=f"{label} (validation)")
-    for j, (label, value) in enumerate((baselines or {}).items()):
-        ax.axhline(value, color="black", linestyle=[":", "-."][j % 2], linewidth=1.2, label=label)
-    if log_scale:
-        ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(ylabel)
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
 def plot_latent_scatter(
     encode: ImageFunction,
     images: object,
@@ -417,92 +339,5 @@ def plot_latent_traversal(
             axes[r, c].imshow(shown[r * len(offsets) + c], cmap="gray", vmin=0.0, vmax=1.0)
             if r == 0:
                 axes[r, c].set_title(f"{offset:+g}", fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def plot_explained_variance(
-    explained_variance_ratio: object,
-    *,
-    thresholds: Sequence[float] = (0.5, 0.9, 0.95),
-) -> Figure:
-    """Cumulative fraction of variance explained by the top ``k`` components.
-
-    Parameters
-    ----------
-    explained_variance_ratio
-        Ratio of each component, in decreasing order, shape ``(D,)``.
-    thresholds
-        Fractions to mark with the ``k`` that first reaches them.
-    """
-    ratio = torch.as_tensor(explained_variance_ratio).double().cpu()
-    if ratio.ndim != 1 or len(ratio) == 0:
-        raise ValueError(f"explained_variance_ratio must be 1-D and non-empty, got {tuple(ratio.shape)}.")
-    if (ratio < 0).any() or float(ratio.sum()) > 1.0 + 1e-6:
-        raise ValueError("explained_variance_ratio must be non-negative and sum to at most 1.")
-    cumulative = torch.cumsum(ratio, dim=0).numpy()
-    ks = np.arange(1, len(ratio) + 1)
-    fig = NotebookFigure(figsize=(7.5, 4.0))
-    ax = fig.subplots()
-    ax.plot(ks, cumulative, color=_CLASS_COLORS[0], linewidth=2)
-    for threshold in thresholds:
-        if cumulative[-1] < threshold:
-            continue
-        k = int(np.searchsorted(cumulative, threshold)) + 1
-        ax.plot([k, k], [0, cumulative[k - 1]], ":", color="gray")
-        ax.plot(k, cumulative[k - 1], "o", color=_CLASS_COLORS[3])
-        ax.annotate(f"{threshold:.0%} at k = {k}", (k, cumulative[k - 1]),
-                    xytext=(8, -14), textcoords="offset points", fontsize=10)  # fmt: skip
-    ax.set_xscale("log")
-    ax.set_xlabel("number of components k (log scale)")
-    ax.set_ylabel("fraction of variance explained")
-    ax.set_ylim(0, 1.02)
-    ax.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def plot_per_component(
-    series: Mapping[str, object],
-    *,
-    ylabel: str,
-    xlabel: str = "component",
-    reference: tuple[str, float] | None = None,
-    ylim: tuple[float, float] | None = None,
-) -> Figure:
-    """Bar chart of one value per component (angle, alignment, activity...).
-
-    Parameters
-    ----------
-    series
-        ``{label: values}``, each a 1-D tensor or array of the same length; with
-        several entries the bars are drawn side by side and labelled.
-    ylabel, xlabel
-        Axis labels; components are numbered from 1.
-    reference
-        Optional ``(label, value)`` drawn as a dotted horizontal line.
-    ylim
-        Optional limits of the value axis.
-    """
-    series = check_mapping(series, name="series", example="{label: values}")
-    values = {label: torch.as_tensor(v).detach().cpu().double().flatten() for label, v in series.items()}
-    lengths = {len(v) for v in values.values()}
-    if len(lengths) != 1 or 0 in lengths:
-        raise ValueError(f"every series must have the same non-zero length, got {sorted(lengths)}.")
-    positions = np.arange(1, lengths.pop() + 1)
-    width = 0.8 / len(values)
-    fig = NotebookFigure(figsize=(7.5, 3.5))
-    ax = fig.subplots()
-    for i, (label, v) in enumerate(values.items()):
-        offset = (i - (len(values) - 1) / 2) * width
-        ax.bar(positions + offset, v.numpy(), width=width, label=label, color=_CLASS_COLORS[i % 10])
-    if reference is not None:
-        ax.axhline(reference[1], color="black", linestyle=":", label=reference[0])
-    if ylim is not None:
-        ax.set_ylim(*ylim)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if len(values) > 1 or reference is not None:
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(values) + 1, frameon=False)
     fig.tight_layout()
     return fig
