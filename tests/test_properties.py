@@ -24,8 +24,15 @@ from aeutils.models import PCA
 from aeutils.train import evaluate, fit, predict
 
 DTYPES = [np.float16, np.float32, np.float64, np.int8, np.int64, np.uint8, np.bool_]
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so CI results are reproducible.
+FAST = settings(
+    max_examples=60, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)  # fmt: skip
+SLOW = settings(
+    max_examples=15, deadline=None, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)  # fmt: skip
 CLEAN = (ValueError, TypeError)
 
 
@@ -138,6 +145,13 @@ def test_training_loop(x):
     try:
         history = fit(model, x, epochs=1, batch_size=2, progress=False)
     except CLEAN:
+        return
+    except FloatingPointError:
+        # fit's explained error when the loss or the weights overflow; only
+        # features far outside any image's range (not rejected for (N, D)
+        # data, which need not lie in [0, 1]) may get there.
+        values = np.asarray(x, dtype=np.float64)
+        assert not np.isfinite(values).all() or np.abs(values).max() > 1e6
         return
     assert math.isfinite(history.train_loss[0])
     assert math.isfinite(evaluate(model, x)["loss"])
