@@ -7,6 +7,9 @@ adds the pieces around them that every reconstruction-based detector needs:
 - :func:`one_class_split`: the standard one-class protocol's data (one class
   is normal; its training images split into a fitting and a *normal-only*
   validation part; the whole test set scored, the other classes anomalous);
+- :func:`fit_reconstruction_detector`: the course's reconstruction-error
+  detector (chapter 3's MLP autoencoder) trained on normal images, shared
+  by chapters 6 and 7 so that both use the same recipe;
 - :func:`reconstruction_scores`: one anomaly score per input, its mean
   squared reconstruction error, for any model or reconstruct function;
 - :func:`threshold_from_normal`: a threshold set on normal validation scores
@@ -45,11 +48,13 @@ from .anomaly_plots import (
     plot_threshold,
 )
 from .data import ImageDataset
-from .train import predict
+from .models import MLPAutoencoder
+from .train import History, fit, predict, seed_everything
 
 __all__ = [
     "OneClassSplit",
     "ThresholdSummary",
+    "fit_reconstruction_detector",
     "one_class_split",
     "plot_error_maps",
     "plot_roc_pr",
@@ -132,6 +137,59 @@ def one_class_split(
         test=test.images,
         test_labels=labels,
     )
+
+
+# --------------------------------------------------------------------------- detector
+
+
+def fit_reconstruction_detector(
+    images: object,
+    *,
+    latent_dim: int = 16,
+    hidden_dims: tuple[int, ...] = (256,),
+    epochs: int = 20,
+    lr: float = 3e-3,
+    seed: int = 0,
+    progress: bool = False,
+) -> tuple[MLPAutoencoder, History]:
+    """Train an MLP autoencoder on normal images, to score by its error.
+
+    The defaults are the one-class setting of chapter 6 (784-256-16, 20
+    epochs, cosine learning-rate schedule), which chapter 7 reuses for its
+    comparison with the VAE.
+
+    Parameters
+    ----------
+    images
+        Normal training images, shape ``(N, C, H, W)``, values in ``[0, 1]``.
+    latent_dim, hidden_dims
+        The autoencoder's code size and hidden widths (see
+        :class:`aeutils.models.MLPAutoencoder`).
+    epochs, lr
+        Training length and peak learning rate of :func:`aeutils.train.fit`.
+    seed
+        Seeds the initial weights and the batch order: the same seed gives the
+        same detector.
+    progress
+        Show :func:`~aeutils.train.fit`'s progress output.
+
+    Returns
+    -------
+    model, history
+        The trained autoencoder and its training history.
+    """
+    seed_everything(seed)
+    model = MLPAutoencoder(latent_dim=latent_dim, hidden_dims=hidden_dims)
+    history = fit(
+        model,
+        images,
+        epochs=epochs,
+        lr=lr,
+        lr_schedule="cosine",
+        seed=seed,
+        progress=progress,
+    )
+    return model, history
 
 
 # --------------------------------------------------------------------------- scores

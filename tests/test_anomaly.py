@@ -54,6 +54,25 @@ def test_one_class_split_errors():
 # ---------------------------------------------------------------- scores
 
 
+def test_fit_reconstruction_detector_is_seeded_and_learns_the_normal_images():
+    normal = IMAGES * 0.2 + 0.4
+    settings = {"latent_dim": 2, "hidden_dims": (8,), "epochs": 3, "lr": 1e-2}
+    model, history = anomaly.fit_reconstruction_detector(normal, **settings)
+    assert model.encode(normal).shape == (8, 2)
+    assert len(history.train_loss) == 3
+    assert history.train_loss[-1] < history.train_loss[0]
+    again, _ = anomaly.fit_reconstruction_detector(normal, **settings)
+    for p, q in zip(model.parameters(), again.parameters(), strict=True):
+        assert torch.equal(p, q)
+    other, _ = anomaly.fit_reconstruction_detector(normal, **settings, seed=1)
+    assert not torch.equal(next(model.parameters()), next(other.parameters()))
+
+
+def test_fit_reconstruction_detector_rejects_bad_images():
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        anomaly.fit_reconstruction_detector(IMAGES * 255, epochs=1)
+
+
 def test_squared_errors_average_every_axis_but_the_first():
     x = torch.zeros(3, 2, 4, 4)
     x_hat = x.clone()
