@@ -9,9 +9,11 @@
   number is dropped from the title when it agrees with the file name
   (``03_deep_autoencoder.ipynb``) instead of showing "3. 3. Deep...".
 - Sphinx numbers every numbered toctree (every part of ``_toc.yml``) from 1,
-  so the first chapter of part two would be "1." again. Chapters take their
-  number from the file name instead (``03_...`` is chapter 3): section,
-  table-of-contents and exercise numbers are shifted to agree with it.
+  so the first chapter of part two would be "1." again. Chapters are instead
+  numbered consecutively in the order of the table of contents, across its
+  numbered parts: section, table-of-contents and exercise numbers are
+  shifted to agree. The numbers stay contiguous whatever the file names say
+  (a chapter file keeps its name while chapters are added before it).
 """
 
 from __future__ import annotations
@@ -43,7 +45,11 @@ class HideColabTitles(SphinxTransform):
 
 
 class StripChapterNumbers(SphinxTransform):
-    """Drop ``N. `` from a chapter's title when N matches its file name."""
+    """Drop ``N. `` from a chapter's title when N matches its file name.
+
+    The book shows its own number (table-of-contents order) in front of the
+    title, so the hand-written one would read twice.
+    """
 
     default_priority = 400
 
@@ -67,15 +73,29 @@ def _shift(number: tuple[int, ...], delta: int) -> tuple[int, ...]:
     return (number[0] + delta, *number[1:]) if number else number
 
 
-def number_chapters_by_file_name(app: Sphinx, env) -> list[str]:
-    """Make ``NN_name`` chapter N in every number Sphinx shows for it."""
+def _chapters_in_toc_order(env) -> list[str]:
+    """The numbered chapters, in the order the table of contents lists them."""
+    order, seen = [], set()
+
+    def visit(docname: str) -> None:
+        for child in env.toctree_includes.get(docname, []):
+            if child in seen:
+                continue
+            seen.add(child)
+            if env.toc_secnumbers.get(child, {}).get(""):
+                order.append(child)
+            visit(child)
+
+    visit(env.config.root_doc)
+    return order
+
+
+def number_chapters_in_toc_order(app: Sphinx, env) -> list[str]:
+    """Number chapters 1, 2, 3... across all numbered parts of the toc."""
     changed = []
-    for docname, secnumbers in env.toc_secnumbers.items():
-        match = _CHAPTER_FILE.search(docname)
-        own = secnumbers.get("")
-        if match is None or not own:
-            continue
-        delta = int(match.group(1)) - own[0]
+    for position, docname in enumerate(_chapters_in_toc_order(env), start=1):
+        secnumbers = env.toc_secnumbers[docname]
+        delta = position - secnumbers[""][0]
         if delta == 0:
             continue
         env.toc_secnumbers[docname] = {
@@ -96,5 +116,5 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(HideColabTitles)
     app.add_transform(StripChapterNumbers)
     # After Sphinx's own numbering (the toctree collector, priority 500).
-    app.connect("env-get-updated", number_chapters_by_file_name, priority=900)
+    app.connect("env-get-updated", number_chapters_in_toc_order, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,7 +20,13 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-__all__ = ["ProbeResult", "knn_probe", "linear_probe"]
+__all__ = [
+    "PROBE_MAX_ITER",
+    "PROBE_TRAIN_SIZE",
+    "ProbeResult",
+    "knn_probe",
+    "linear_probe",
+]
 
 
 @dataclass(frozen=True)
@@ -101,15 +107,27 @@ def _score(classifier, train_codes, train_labels, test_codes, test_labels) -> Pr
     )
 
 
+#: The course's one probe protocol: every chapter that reports "the linear
+#: probe" fits it on the codes of the first ``PROBE_TRAIN_SIZE`` training
+#: images of :func:`aeutils.data.load_splits` with :func:`linear_probe`'s
+#: default solver settings, and scores it on the whole test set, so that
+#: the closing page compares like with like.
+PROBE_TRAIN_SIZE = 10_000
+PROBE_MAX_ITER = 1000
+
+
 def linear_probe(
     train_codes: object,
     train_labels: object,
     test_codes: object,
     test_labels: object,
     *,
-    max_iter: int = 300,
+    max_iter: int = PROBE_MAX_ITER,
 ) -> ProbeResult:
     """Test accuracy of a logistic regression fitted on standardised codes.
+
+    With the default ``max_iter`` and the first :data:`PROBE_TRAIN_SIZE`
+    training codes this is the course's probe protocol.
 
     Parameters
     ----------

@@ -12,7 +12,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
 #: Pages that teach nothing new and so have no exercises: the closing table.
-NO_EXERCISES = {"08_course_results"}
+NO_EXERCISES = {"14_course_results"}
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 

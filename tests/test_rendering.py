@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def built_book(tmp_path_factory) -> Path:
-    """Two numbered parts: ``01_small`` in the first, ``03_small`` in the second."""
+    """Two numbered parts: ``01_small`` in the first, ``04_small`` in the second."""
     book = tmp_path_factory.mktemp("book")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     (book / "_config.yml").write_text(yaml.safe_dump(config))
@@ -34,16 +34,16 @@ def built_book(tmp_path_factory) -> Path:
     nbformat.write(chapter(), book / "book" / "01_small.ipynb")
     third = chapter()
     title = third.cells[0] if third.cells[0].cell_type == "markdown" else third.cells[1]
-    title.source = title.source.replace("# 1. ", "# 3. ", 1)
+    title.source = title.source.replace("# 1. ", "# 4. ", 1)
     for cell in third.cells:  # exercise labels are unique in a book
-        cell.source = cell.source.replace("ex-", "ex3-")
-    nbformat.write(third, book / "book" / "03_small.ipynb")
+        cell.source = cell.source.replace("ex-", "ex4-")
+    nbformat.write(third, book / "book" / "04_small.ipynb")
     toc = {
         "format": "jb-book",
         "root": "book/intro",
         "parts": [
             {"caption": "Part", "numbered": 1, "chapters": [{"file": "book/01_small"}]},
-            {"caption": "Two", "numbered": 1, "chapters": [{"file": "book/03_small"}]},
+            {"caption": "Two", "numbered": 1, "chapters": [{"file": "book/04_small"}]},
         ],
     }
     (book / "_toc.yml").write_text(yaml.safe_dump(toc))
@@ -88,12 +88,15 @@ def test_the_chapter_number_is_shown_once(html):
     assert not any(h.startswith("1. 1.") for h in headings), headings
 
 
-def test_a_later_part_keeps_the_chapter_number_of_its_file_name(built_book):
-    # Sphinx starts every numbered part at 1; _ext shifts 03_small to 3.
-    page = (built_book / "03_small.html").read_text()
+def test_a_later_part_continues_the_numbering_in_toc_order(built_book):
+    # Sphinx starts every numbered part at 1; _ext numbers chapters in the
+    # order of the table of contents, so 04_small (second in the toc) is 2,
+    # and its hand-written "4." (its file's number, for Colab) is dropped.
+    page = (built_book / "04_small.html").read_text()
     headings = _headings(page)
-    assert any(h.startswith("3. A small chapter") for h in headings), headings
-    assert "Exercise 3.1" in page and "Exercise 3.3" in page
-    assert not re.search(r"Exercise 1\.\d", page)
+    assert any(h.startswith("2. A small chapter") for h in headings), headings
+    assert not any(h.startswith("2. 4.") for h in headings), headings
+    assert "Exercise 2.1" in page and "Exercise 2.3" in page
+    assert not re.search(r"Exercise [14]\.\d", page)
     sidebar = re.sub(r"<[^>]+>", "", page)
-    assert re.search(r"3\.\s*A small chapter", sidebar)
+    assert re.search(r"2\.\s*A small chapter", sidebar)

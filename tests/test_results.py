@@ -19,7 +19,7 @@ TOC_NOTEBOOKS = [
     for chapter in part["chapters"]
     if (ROOT / f"{chapter['file']}.ipynb").is_file()
 ]
-CLOSING_PAGE = "08_course_results"
+CLOSING_PAGE = "14_course_results"
 
 
 def _code(path: Path) -> str:

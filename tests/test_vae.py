@@ -112,7 +112,7 @@ def test_chapter_defines_the_same_class():
     import json
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "book" / "07_variational_autoencoder.ipynb"
+    path = Path(__file__).resolve().parents[1] / "book" / "12_variational_autoencoder.ipynb"
     sources = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
     expected = inspect.getsource(VariationalAutoencoder).rstrip()
     assert any(s.startswith(expected) for s in sources), (
