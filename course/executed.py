@@ -404,7 +404,7 @@ def split(book: Path, part: str, times: dict[str, float]) -> list[Path]:
 
     Pages that read other chapters' results (``load_results``) form the
     ``gather`` part. The others are dealt longest first (``times``: seconds
-    by file name; unmeasured ones count as the longest measured) to the part
+    by file name; unmeasured ones count as the median) to the part
     with the least work so far, so the parts take about the same time.
     """
     paths = notebooks(book)
@@ -418,7 +418,8 @@ def split(book: Path, part: str, times: dict[str, float]) -> list[Path]:
             f"got {part!r}."
         )
     index, count = int(match.group(1)) - 1, int(match.group(2))
-    default = max(times.values(), default=60.0)
+    measured = sorted(times.values())
+    default = measured[len(measured) // 2] if measured else 60.0
     rest = sorted(
         (p for p in paths if p not in gather),
         key=lambda p: (-times.get(p.name, default), p.name),
