@@ -30,6 +30,7 @@ FIXTURE = ROOT / "tests" / "fixtures" / "executed_book"
 def _book(tmp_path: Path) -> Path:
     book = tmp_path / "book-root"
     shutil.copytree(FIXTURE, book)
+    (book / "_ext").symlink_to(ROOT / "_ext")  # the chapter map's extension
     return book
 
 
@@ -81,6 +82,10 @@ def test_the_book_renders_what_nbval_executed_and_executes_nothing(tmp_path):
     html = book / "_build" / "test" / "_build" / "html" / "book"
     assert f"value = {value}" in (html / "01_tiny.html").read_text()
     assert "guide says 42" in (html / "guide.html").read_text()
+    # The intro's chapter map, generated from _toc.yml and the recorded times.
+    intro = (html / "intro.html").read_text()
+    assert re.search(r'href="01_tiny.html"[^>]*>.*Tiny chapter', intro, re.S)
+    assert "12 s" in intro and "fixture machine" in intro
 
 
 def test_a_build_that_executes_is_refused(tmp_path, monkeypatch, capsys):
