@@ -284,9 +284,17 @@ def pytest_collection_modifyitems(session, config, items) -> None:
         if out:
             stale = executed_path(Path(out), path, config.rootpath)
             stale.unlink(missing_ok=True)
+    # Pages that read other chapters' results run after those chapters,
+    # whatever their file names.
+    gathers = {path for path in recorders if _gathers(path)}
+    items.sort(key=lambda item: _notebook_of(item) in gathers)
     config.stash[_RECORDERS] = recorders
     config.stash[_FAILED] = set()
     config.stash[_TIMINGS] = {}
+
+
+def _notebook_of(item) -> Path | None:
+    return Path(item.parent.path) if isinstance(item, IPyNbCell) else None
 
 
 _RECORDERS = pytest.StashKey[dict]()

@@ -35,7 +35,8 @@ def _book(tmp_path: Path) -> Path:
 
 
 def _nbval(book: Path, marker: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "EXECUTION_MARKER": str(marker),
+    env = {key: value for key, value in os.environ.items() if key != "AEUTILS_RESULTS_DIR"}
+    env = {**env, "EXECUTION_MARKER": str(marker),
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "book", "--nbval-lax", "--nbval-current-env",
@@ -68,6 +69,12 @@ def test_the_book_renders_what_nbval_executed_and_executes_nothing(tmp_path):
     record = chapter.metadata[executed.METADATA_KEY]
     assert record["seconds"] > 0 and len(record["cell_seconds"]) == 3
     assert "01_tiny.ipynb" in run.stdout  # the per-notebook seconds table
+    # The results page sorts first but gathers, so it ran after the chapter
+    # and read what the chapter recorded in this run (aeutils.results finds
+    # _build/course-results from the kernel's folder, book/).
+    results = nbformat.read(book / "executed" / "book" / "00_results.ipynb", as_version=4)
+    assert f"recorded = {value}" in json.dumps(results.cells[1].outputs)
+    assert (book / "_build" / "course-results" / "01_tiny.json").is_file()
     guide = nbformat.read(book / "executed" / "book" / "guide.ipynb", as_version=4)
     assert "guide says 42" in json.dumps(guide.cells[-1].outputs)
 
@@ -82,6 +89,7 @@ def test_the_book_renders_what_nbval_executed_and_executes_nothing(tmp_path):
     html = book / "_build" / "test" / "_build" / "html" / "book"
     assert f"value = {value}" in (html / "01_tiny.html").read_text()
     assert "guide says 42" in (html / "guide.html").read_text()
+    assert f"recorded = {value}" in (html / "00_results.html").read_text()
     # The intro's chapter map, generated from _toc.yml and the recorded times.
     intro = (html / "intro.html").read_text()
     assert re.search(r'href="01_tiny.html"[^>]*>.*Tiny chapter', intro, re.S)
@@ -152,6 +160,7 @@ def test_the_mirror_refuses_stale_or_incomplete_executions(tmp_path):
     out = book / "_build" / "test"
     chapter, guide = book / "book" / "01_tiny.ipynb", book / "book" / "guide.md"
     _fake_executed(book, guide)
+    _fake_executed(book, book / "book" / "00_results.ipynb")
     _fake_executed(book, chapter, run_all=False)
     with pytest.raises(prebuilt.StaleExecution, match=r"code cell\(s\) \[1, 2\]"):
         prebuilt.write_source_tree(book / "executed", out, root=book)
