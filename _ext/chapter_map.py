@@ -32,6 +32,7 @@ from sphinx.util.docutils import SphinxDirective
 TIMES_FILE = "benchmarks/chapter_times.json"
 _NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+")
 _FILE_NUMBER = re.compile(r"(?:^|/)(\d+)_[^/]*$")
+_TARGET = re.compile(r"\([\w-]+\)=")  # a MyST label line, "(notation)="
 _SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(*_$`\"']|$)", re.S)
 SUMMARY_CHARS = 160
 
@@ -81,7 +82,9 @@ def title_and_summary(path: Path, markdown: str, metadata: dict) -> tuple[str, s
         rest = markdown[heading.end():] if heading else markdown
         paragraphs = [
             p.strip() for p in re.split(r"\n\s*\n", rest)
-            if p.strip() and not p.lstrip().startswith(("#", "```", ":::", "-", "*", "|", "<"))
+            if p.strip()
+            and not p.lstrip().startswith(("#", "```", ":::", "-", "*", "|", "<"))
+            and not _TARGET.fullmatch(p.strip())
         ]
         first = " ".join(paragraphs[0].split()) if paragraphs else ""
         sentence = _SENTENCE.match(first)
