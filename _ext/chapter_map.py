@@ -132,21 +132,22 @@ def _link(title: str, docname: str) -> str:
 def _seconds(value: float | None) -> str:
     if value is None:
         return "not measured yet"
-    minutes, seconds = divmod(round(value), 60)
-    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+    # Seconds, as the budgets are stated (a chapter within 60 s); a
+    # no-break space keeps the number and its unit on one line.
+    return f"{round(value)}\u00a0s"
 
 
 def markdown_table(rows: list[dict], labels: list[str]) -> list[str]:
     """The chapter map as MyST Markdown lines."""
-    columns = ["", "chapter", "what it is about"] + [f"time ({label})" for label in labels]
-    if not labels:
-        columns.append("time")
+    # One machine: a short "time" column, named in the line above the table.
+    times = labels if len(labels) > 1 else ["time"]
+    columns = ["", "chapter", "what it is about", *times]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
         number = "" if row["number"] is None else str(row["number"])
         cells = [number, _link(row["title"], row["file"]), _cell(row["summary"])]
         if not row["timed"]:
-            cells += ["–"] * max(len(labels), 1)
+            cells += ["–"] * len(times)
         elif labels:
             cells += [_seconds(row["seconds"].get(label)) for label in labels]
         else:
@@ -168,9 +169,12 @@ class ChapterMap(SphinxDirective):
         for dependency in [root / "_toc.yml", times_path, *(r["path"] for r in rows)]:
             self.env.note_dependency(str(dependency))
         container = nodes.container(classes=["chapter-map"])
-        self.state.nested_parse(
-            StringList(markdown_table(rows, list(times))), self.content_offset, container
-        )
+        lines = markdown_table(rows, list(times))
+        if len(times) == 1:
+            lines = [f"Times measured on: {next(iter(times))}.", ""] + lines
+        elif len(times) > 1:
+            lines = ["Times measured on each machine named in a column.", ""] + lines
+        self.state.nested_parse(StringList(lines), self.content_offset, container)
         return [container]
 
 

@@ -93,7 +93,7 @@ def test_the_book_renders_what_nbval_executed_and_executes_nothing(tmp_path):
     # The intro's chapter map, generated from _toc.yml and the recorded times.
     intro = (html / "intro.html").read_text()
     assert re.search(r'href="01_tiny.html"[^>]*>.*Tiny chapter', intro, re.S)
-    assert "12 s" in intro and "fixture machine" in intro
+    assert "12\u00a0s" in intro and "Times measured on: fixture machine." in intro
 
 
 def test_a_build_that_executes_is_refused(tmp_path, monkeypatch, capsys):
