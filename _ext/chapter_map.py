@@ -33,7 +33,7 @@ TIMES_FILE = "benchmarks/chapter_times.json"
 _NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+")
 _FILE_NUMBER = re.compile(r"(?:^|/)(\d+)_[^/]*$")
 _TARGET = re.compile(r"\([\w-]+\)=")  # a MyST label line, "(notation)="
-_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(*_$`\"']|$)", re.S)
+_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(*_$`\"']|$)", re.DOTALL)
 SUMMARY_CHARS = 160
 
 
@@ -72,7 +72,7 @@ def _read_page(root: Path, file: str) -> tuple[Path, str, dict]:
 
 def title_and_summary(path: Path, markdown: str, metadata: dict) -> tuple[str, str]:
     """The first heading (without its file number) and a one-line summary."""
-    heading = re.search(r"^#\s+(.+?)\s*$", markdown, flags=re.M)
+    heading = re.search(r"^#\s+(.+?)\s*$", markdown, flags=re.MULTILINE)
     title = heading.group(1) if heading else path.stem
     number, file_number = _NUMBERED_TITLE.match(title), _FILE_NUMBER.search(path.stem)
     if number and file_number and int(number.group(1)) == int(file_number.group(1)):

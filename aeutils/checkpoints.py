@@ -29,6 +29,7 @@ import inspect
 import json
 import math
 import os
+import pickle
 import re
 import tempfile
 from collections.abc import Callable, Mapping
@@ -41,6 +42,9 @@ from torch import nn
 __all__ = ["ENV_VAR", "TrainedModel", "default_model_cache", "recipe_key", "train_once"]
 
 ENV_VAR = "AEUTILS_MODEL_CACHE"
+#: What reading a damaged copy raises (json, torch.load, load_state_dict).
+_UNREADABLE = (OSError, EOFError, KeyError, TypeError, ValueError, RuntimeError,
+               pickle.UnpicklingError)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
 
 
@@ -304,7 +308,7 @@ def train_once(
     if weights.is_file() and meta.is_file():
         try:
             history, device = _load(model, weights, meta, key)
-        except Exception as error:  # any unreadable copy is trained again
+        except _UNREADABLE as error:  # any unreadable copy is trained again
             reason = f"stored copy unusable ({error}); trained again"
         else:
             model.to(torch.device(device))

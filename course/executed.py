@@ -45,7 +45,6 @@ import json
 import re
 import time
 from pathlib import Path
-
 from unittest import mock
 
 import nbformat

@@ -35,8 +35,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from .executed import METADATA_KEY, executed_path, is_myst_notebook
-from .executed import source_sha256
+from .executed import METADATA_KEY, executed_path, is_myst_notebook, source_sha256
 
 ROOT = Path(__file__).resolve().parents[1]
 MATHJAX_PATH = "_mathjax/MathJax.js?config=TeX-AMS_CHTML"

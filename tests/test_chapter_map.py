@@ -17,7 +17,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 
-import chapter_map  # noqa: E402
+import chapter_map
 
 
 def _notebook(path: Path, markdown: str, metadata: dict | None = None) -> None:

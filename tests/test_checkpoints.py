@@ -87,7 +87,7 @@ def test_the_key_covers_recipe_seed_architecture_and_versions(tmp_path, monkeypa
     base = _once(tmp_path).path
     assert _once(tmp_path, recipe={**RECIPE, "epochs": 3}).path != base
     assert _once(tmp_path, seed=4).path != base
-    wider = lambda: nn.Sequential(nn.Linear(16, 5), nn.ReLU(), nn.Linear(5, 16))  # noqa: E731
+    wider = lambda: nn.Sequential(nn.Linear(16, 5), nn.ReLU(), nn.Linear(5, 16))
     assert _once(tmp_path, build=wider).path != base
     monkeypatch.setattr(torch, "__version__", "0.0.1")
     assert _once(tmp_path).path != base
