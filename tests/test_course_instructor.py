@@ -31,7 +31,7 @@ def test_exercise_plan_lists_every_exercise_with_its_kind():
     assert (plan["kind"] == "autograded").any()
     chapters = {number.split(".")[0] for number in plan["exercise"]}
     # Every chapter but the closing page, which gathers results and teaches
-    # nothing new (tests/test_book.py's NO_EXERCISES).
+    # nothing new (tests/book/test_chapters.py's NO_EXERCISES).
     teaching = [p for p in CHAPTERS if p.stem != "14_course_results"]
     assert chapters == {str(int(p.name[:2])) for p in teaching}
 

@@ -253,10 +253,3 @@ def test_the_validation_guard_catches_an_unchecked_function():
     assert library == {"validate_real"}
     public = ["checked", "unchecked", "no_arguments"]
     assert _unchecked(tree, library, public) == ["unchecked"]
-
-
-def test_learner_library_stays_small():
-    lines = sum(
-        len(p.read_text().splitlines()) for p in SOURCES if "exercises" not in p.parts
-    )
-    assert lines <= 4300, f"aeutils has {lines} lines (exercises excluded)"

@@ -80,7 +80,7 @@ def test_colab_cell_installs_from_the_configured_repository(path):
     url, branch = repo["url"], repo["branch"]
     owner_and_name = "/".join(url.split("/")[-2:])
     assert f"{owner_and_name}@{branch}" in source, "must match _config.yml's repository"
-    # tests/test_colab.py runs the cell in a simulated Colab and checks the
+    # tests/test_course_colab.py runs the cell in a simulated Colab and checks the
     # exact install command.
 
 
