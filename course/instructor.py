@@ -28,7 +28,11 @@ _OBJECTIVES = re.compile(r"[Yy]ou will:?[ \t]*\n\n((?:[-*] .*(?:\n  .*)*\n?)+)")
 
 
 def _chapters(book: Path) -> list[Path]:
-    paths = [path for path in chapters(Path(book)) if path.parent == Path(book).resolve()]
+    book = Path(book).resolve()
+    try:
+        paths = [path for path in chapters(book) if path.parent == book]
+    except FileNotFoundError:  # a folder of notebooks outside a book: by file name
+        paths = sorted(book.glob("*.ipynb"))
     if not paths:
         raise ValueError(f"no chapter notebooks in {book}; pass the book/ folder.")
     return paths

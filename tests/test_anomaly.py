@@ -129,7 +129,7 @@ def test_threshold_from_normal_hits_the_target_rate():
 
 
 def test_threshold_from_normal_errors():
-    with pytest.raises(ValueError, match="between 0 and 1"):
+    with pytest.raises(ValueError, match=r"target_fpr must be in \(0, 1\)"):
         anomaly.threshold_from_normal(SCORES, target_fpr=5)
     with pytest.raises(ValueError, match="cannot resolve a false-positive rate of 0.01"):
         anomaly.threshold_from_normal(SCORES[:50], target_fpr=0.01)

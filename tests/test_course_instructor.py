@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from _assignment_fixtures import chapter
-from course import instructor
+from course import instructor, notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
@@ -33,7 +33,7 @@ def test_exercise_plan_lists_every_exercise_with_its_kind():
     # Every chapter but the closing page, which gathers results and teaches
     # nothing new (tests/book/test_chapters.py's NO_EXERCISES).
     teaching = [p for p in CHAPTERS if p.stem != "14_course_results"]
-    assert chapters == {str(int(p.name[:2])) for p in teaching}
+    assert chapters == {str(notebooks.chapter_number(p)) for p in teaching}
 
 
 def test_exercise_plan_of_a_small_chapter(tmp_path):
