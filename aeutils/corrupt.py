@@ -14,9 +14,7 @@ gives the same corruption whether the images live on the CPU or a GPU.
 
 from __future__ import annotations
 
-import math
 
-import numpy as np
 import torch
 
 from .validation import (

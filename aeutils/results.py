@@ -13,9 +13,7 @@ repository (found by walking up from the working directory to
 from __future__ import annotations
 
 import json
-import math
 import os
-import re
 from pathlib import Path
 
 import numpy as np

@@ -14,10 +14,9 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from .figures import NotebookFigure, image_axes, to_numpy_images
+from .figures import ImageFunction, NotebookFigure, image_axes, to_numpy_images
 from ..validation import (
     validate_images,
-    validate_labels,
     validate_mapping,
     validate_matrix,
     validate_positive_float,
