@@ -146,9 +146,12 @@ def corrupt_patches(
     """
     x = validate_images(images, name="images")
     n, _, height, width = x.shape
-    patch_size = validate_positive_int(
-        patch_size, name="patch_size", maximum=min(height, width)
-    )
+    patch_size = validate_positive_int(patch_size, name="patch_size")
+    if patch_size > min(height, width):
+        raise ValueError(
+            f"patch_size {patch_size} is larger than the images "
+            f"({height}x{width}); use at most {min(height, width)}."
+        )
     generator = validate_generator(generator)
     device = _sampling_device(x, generator)
     tops = torch.randint(
