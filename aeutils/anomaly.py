@@ -192,7 +192,9 @@ def fit_reconstruction_detector(
     seed_everything(seed)
     if x.ndim == 4:
         model: nn.Module = MLPAutoencoder(
-            latent_dim=latent_dim, hidden_dims=hidden_dims, image_shape=tuple(x.shape[1:])
+            latent_dim=latent_dim,
+            hidden_dims=hidden_dims,
+            image_shape=tuple(x.shape[1:]),
         )
     else:
         model = FeatureAutoencoder(
