@@ -18,11 +18,13 @@ from .ch04_denoising import check_masking_noise, check_psnr
 from .ch05_sparse import check_kl_sparsity_penalty
 from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
 from .ch07_vae import check_kl_divergence, check_reparameterize
+from .ch10_anomaly_sensors import check_fault_channel
 
 __all__ = [
     "Feedback",
     "check_anomaly_scores",
     "check_components_for_variance",
+    "check_fault_channel",
     "check_mlp_halves",
     "check_masking_noise",
     "check_kl_sparsity_penalty",
