@@ -197,6 +197,52 @@ class MLPAutoencoder(nn.Module):
         return self.decode(self.encode(images))
 
 
+class FeatureAutoencoder(nn.Module):
+    """MLP autoencoder with a linear output, for standardised data.
+
+    It flattens each example, whatever its shape (feature rows ``(D,)``,
+    sensor windows ``(C, T)``), and restores the shape at the end. The last
+    layer has no sigmoid: standardised values are not confined to [0, 1].
+
+    Parameters
+    ----------
+    input_shape
+        Shape of one example, e.g. ``(30,)`` or ``(4, 64)``.
+    latent_dim
+        Size k of the code.
+    hidden_dims
+        Widths of the encoder's hidden layers; the decoder uses them reversed.
+    """
+
+    def __init__(self, input_shape, latent_dim=4, hidden_dims=(16,)):
+        super().__init__()
+        sizes = [math.prod(input_shape), *hidden_dims, latent_dim]
+        if min(sizes) < 1:
+            raise ValueError(
+                f"input_shape, latent_dim and hidden_dims must be positive, "
+                f"got sizes {sizes}."
+            )
+        encoder, decoder = [nn.Flatten()], []
+        for i in range(len(sizes) - 1):
+            encoder.append(nn.Linear(sizes[i], sizes[i + 1]))
+            decoder.append(nn.Linear(sizes[-1 - i], sizes[-2 - i]))
+            if i < len(sizes) - 2:  # ReLU between layers, none at the ends
+                encoder.append(nn.ReLU())
+                decoder.append(nn.ReLU())
+        decoder.append(nn.Unflatten(1, tuple(input_shape)))
+        self.encoder = nn.Sequential(*encoder)
+        self.decoder = nn.Sequential(*decoder)
+
+    def encode(self, x):
+        return self.encoder(x)
+
+    def decode(self, codes):
+        return self.decoder(codes)
+
+    def forward(self, x):
+        return self.decode(self.encode(x))
+
+
 class ConvAutoencoder(nn.Module):
     """Convolutional autoencoder: strided convolutions down, transposed up.
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import torch
 
+from aeutils import models
 from aeutils.models import PCA, count_parameters
 
 
@@ -76,3 +77,19 @@ def test_count_parameters_counts_shared_once():
     linear = torch.nn.Linear(4, 3)
     assert count_parameters(linear) == 15
     assert count_parameters(torch.nn.Sequential(linear, linear)) == 15
+
+
+def test_feature_autoencoder_keeps_the_example_shape_and_a_linear_output():
+    model = models.FeatureAutoencoder((4, 16), latent_dim=3, hidden_dims=(32, 8))
+    x = torch.randn(5, 4, 16)
+    assert model.encode(x).shape == (5, 3)
+    assert model(x).shape == x.shape
+    linear = [m for m in model.decoder if isinstance(m, torch.nn.Linear)]
+    assert [m.out_features for m in linear] == [8, 32, 64]
+    assert isinstance(model.decoder[-2], torch.nn.Linear)  # no sigmoid
+    assert isinstance(model.encoder[-1], torch.nn.Linear)  # a linear code
+
+
+def test_feature_autoencoder_rejects_empty_sizes():
+    with pytest.raises(ValueError, match="must be positive"):
+        models.FeatureAutoencoder((30,), latent_dim=0)

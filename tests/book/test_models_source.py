@@ -43,3 +43,19 @@ def test_chapter_shows_the_library_source(name):
 def test_taught_source_fits_the_book_column(name):
     long = [line for line in _class_cell(name).splitlines() if len(line) > 79]
     assert not long, long
+
+
+def test_chapter_10_shows_the_library_feature_autoencoder():
+    chapter = ROOT / "book" / "10_anomaly_tables_sensors.ipynb"
+    cells = [
+        "".join(cell["source"])
+        for cell in json.loads(chapter.read_text())["cells"]
+        if cell["cell_type"] == "code"
+        and "".join(cell["source"]).startswith("class FeatureAutoencoder(")
+    ]
+    library = inspect.getsource(models.FeatureAutoencoder).rstrip("\n")
+    assert [cell.rstrip("\n") for cell in cells] == [library], (
+        "book/10_anomaly_tables_sensors.ipynb defines FeatureAutoencoder "
+        "differently from aeutils/models.py; change both together."
+    )
+    assert all(len(line) <= 79 for line in library.splitlines())
