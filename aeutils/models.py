@@ -14,10 +14,17 @@ import math
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from ._validation import check_images, check_matrix, check_positive_int
 
-__all__ = ["PCA", "ConvAutoencoder", "MLPAutoencoder", "count_parameters"]
+__all__ = [
+    "PCA",
+    "ConvAutoencoder",
+    "MLPAutoencoder",
+    "TopKSparseAutoencoder",
+    "count_parameters",
+]
 
 
 class PCA:
@@ -244,3 +251,63 @@ class ConvAutoencoder(nn.Module):
 
     def forward(self, images):
         return self.decode(self.encode(images))
+
+
+class TopKSparseAutoencoder(nn.Module):
+    """Top-k sparse autoencoder for activation vectors (Gao et al. 2024).
+
+    z = ReLU(TopK(W_enc (h - b_pre) + b_enc)) keeps the k largest of the
+    n_latents pre-activations of each input; h_hat = W_dec z + b_pre. The
+    decoder's columns (the latents' directions) have unit length, and the
+    encoder starts as the decoder's transpose.
+
+    Parameters
+    ----------
+    input_dim
+        Width of the activation vectors h.
+    n_latents
+        Size of the dictionary, usually several times input_dim.
+    k
+        Number of latents kept active per input, 1 <= k <= n_latents.
+    """
+
+    def __init__(self, input_dim, n_latents, k):
+        super().__init__()
+        sizes = {"input_dim": input_dim, "n_latents": n_latents, "k": k}
+        for name, size in sizes.items():
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise ValueError(f"{name} must be an int >= 1, got {size!r}.")
+        if k > n_latents:
+            raise ValueError(
+                f"k={k} is larger than the dictionary (n_latents="
+                f"{n_latents}); choose k <= n_latents."
+            )
+        self.k = k
+        directions = F.normalize(torch.randn(input_dim, n_latents), dim=0)
+        self.decoder_weight = nn.Parameter(directions)
+        self.encoder = nn.Linear(input_dim, n_latents)
+        with torch.no_grad():
+            self.encoder.weight.copy_(directions.T)
+            self.encoder.bias.zero_()
+        self.pre_bias = nn.Parameter(torch.zeros(input_dim))
+
+    def directions(self):
+        """Decoder columns scaled to unit length: (input_dim, n_latents)."""
+        return F.normalize(self.decoder_weight, dim=0)
+
+    def encode(self, activations):
+        if not torch.isfinite(activations).all():
+            raise ValueError(
+                "activations contain NaN or infinite values; check the "
+                "network they come from before training a dictionary."
+            )
+        pre = self.encoder(activations - self.pre_bias)
+        top = pre.topk(self.k, dim=1)
+        codes = torch.zeros_like(pre)
+        return codes.scatter(1, top.indices, top.values.relu())
+
+    def decode(self, codes):
+        return codes @ self.directions().T + self.pre_bias
+
+    def forward(self, activations):
+        return self.decode(self.encode(activations))
