@@ -18,10 +18,12 @@ from .ch04_denoising import check_masking_noise, check_psnr
 from .ch05_sparse import check_kl_sparsity_penalty
 from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
 from .ch07_vae import check_kl_divergence, check_reparameterize
+from .sparse_autoencoders_interpretability import check_class_entropy
 
 __all__ = [
     "Feedback",
     "check_anomaly_scores",
+    "check_class_entropy",
     "check_components_for_variance",
     "check_mlp_halves",
     "check_masking_noise",
