@@ -254,19 +254,14 @@ class ConvAutoencoder(nn.Module):
 
 
 class TopKSparseAutoencoder(nn.Module):
-    """Top-k sparse autoencoder for activation vectors (Gao et al. 2024).
-
-    z = ReLU(TopK(W_enc (h - b_pre) + b_enc)) keeps the k largest of the
-    n_latents pre-activations of each input; h_hat = W_dec z + b_pre. The
-    decoder's columns (the latents' directions) have unit length, and the
-    encoder starts as the decoder's transpose.
+    """Top-k sparse autoencoder for activations h (Gao et al. 2024).
 
     Parameters
     ----------
     input_dim
         Width of the activation vectors h.
     n_latents
-        Size of the dictionary, usually several times input_dim.
+        Size m of the dictionary, usually several times input_dim.
     k
         Number of latents kept active per input, 1 <= k <= n_latents.
     """
