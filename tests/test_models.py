@@ -163,17 +163,17 @@ def test_training_learns_a_sparse_dictionary():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((16, 128, 0), "k must be an int >= 1"),
-        ((16, 128, -3), "k must be an int >= 1"),
-        ((16, 128, 2.5), "k must be an int >= 1"),
-        ((16, 128, True), "k must be an int >= 1"),
+        ((16, 128, 0), "k must be at least 1"),
+        ((16, 128, -3), "k must be at least 1"),
+        ((16, 128, 2.5), "k must be an int"),
+        ((16, 128, True), "k must be an int"),
         ((16, 128, 129), "larger than the dictionary"),
-        ((0, 128, 4), "input_dim must be an int >= 1"),
-        ((16, "128", 4), "n_latents must be an int >= 1"),
+        ((0, 128, 4), "input_dim must be at least 1"),
+        ((16, "128", 4), "n_latents must be an int"),
     ],
 )
 def test_topk_bad_sizes_are_explained(args, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         TopKSparseAutoencoder(*args)
 
 

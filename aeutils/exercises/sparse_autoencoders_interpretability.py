@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import torch
 
-from ._core import Feedback, _as_tensor, _call
+from .feedback import Feedback, answer_tensor, run_answer
 
 __all__ = ["check_class_entropy"]
 
@@ -77,10 +77,10 @@ def check_class_entropy(
         (_toy_top_labels(1, 7, 20, 4), 4),
     ]
     for top_labels, n_classes in cases:
-        answer, failure = _call(exercise, class_entropy, top_labels.clone(), n_classes)
+        answer, failure = run_answer(exercise, class_entropy, top_labels.clone(), n_classes)
         if failure is not None:
             return failure
-        result = _as_tensor(answer)
+        result = answer_tensor(answer)
         if result is None:
             return Feedback(
                 exercise,
