@@ -16,6 +16,7 @@ import math
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from .validation import (
     validate_images,
@@ -28,6 +29,7 @@ __all__ = [
     "PCA",
     "ConvAutoencoder",
     "MLPAutoencoder",
+    "TopKSparseAutoencoder",
     "VariationalAutoencoder",
     "count_parameters",
 ]
@@ -346,3 +348,56 @@ class VariationalAutoencoder(nn.Module):
     def forward(self, images):
         mean, _ = self.encode(images)
         return self.decode(mean)
+
+
+class TopKSparseAutoencoder(nn.Module):
+    """Top-k sparse autoencoder for activations h (Gao et al. 2024).
+
+    Parameters
+    ----------
+    input_dim
+        Width of the activation vectors h.
+    n_latents
+        Size m of the dictionary, usually several times input_dim.
+    k
+        Number of latents kept active per input, 1 <= k <= n_latents.
+    """
+
+    def __init__(self, input_dim, n_latents, k):
+        super().__init__()
+        input_dim = validate_positive_int(input_dim, name="input_dim")
+        n_latents = validate_positive_int(n_latents, name="n_latents")
+        if validate_positive_int(k, name="k") > n_latents:
+            raise ValueError(
+                f"k={k} is larger than the dictionary (n_latents="
+                f"{n_latents}); choose k <= n_latents."
+            )
+        self.k = k
+        directions = F.normalize(torch.randn(input_dim, n_latents), dim=0)
+        self.decoder_weight = nn.Parameter(directions)
+        self.encoder = nn.Linear(input_dim, n_latents)
+        with torch.no_grad():
+            self.encoder.weight.copy_(directions.T)
+            self.encoder.bias.zero_()
+        self.pre_bias = nn.Parameter(torch.zeros(input_dim))
+
+    def directions(self):
+        """Decoder columns scaled to unit length: (input_dim, n_latents)."""
+        return F.normalize(self.decoder_weight, dim=0)
+
+    def encode(self, activations):
+        if not torch.isfinite(activations).all():
+            raise ValueError(
+                "activations contain NaN or infinite values; check the "
+                "network they come from before training a dictionary."
+            )
+        pre = self.encoder(activations - self.pre_bias)
+        top = pre.topk(self.k, dim=1)
+        codes = torch.zeros_like(pre)
+        return codes.scatter(1, top.indices, top.values.relu())
+
+    def decode(self, codes):
+        return codes @ self.directions().T + self.pre_bias
+
+    def forward(self, activations):
+        return self.decode(self.encode(activations))

@@ -23,10 +23,12 @@ from .sparse_contractive import check_kl_sparsity_penalty
 from .anomaly_images import check_anomaly_scores, check_validation_threshold
 from .anomaly_tables_sensors import check_fault_channel
 from .variational_autoencoder import check_kl_divergence, check_reparameterize
+from .sparse_autoencoders_interpretability import check_class_entropy
 
 __all__ = [
     "Feedback",
     "check_anomaly_scores",
+    "check_class_entropy",
     "check_components_for_variance",
     "check_fault_channel",
     "check_mlp_halves",

@@ -58,4 +58,22 @@ def test_chapter_10_shows_the_library_feature_autoencoder():
         "book/10_anomaly_tables_sensors.ipynb defines FeatureAutoencoder "
         "differently from aeutils/models.py; change both together."
     )
+
+
+SAE_CHAPTER = ROOT / "book" / "11_sparse_autoencoders_interpretability.ipynb"
+
+
+def test_sae_chapter_shows_the_library_source():
+    cells = json.loads(SAE_CHAPTER.read_text())["cells"]
+    found = [
+        "".join(cell["source"]).rstrip("\n")
+        for cell in cells
+        if cell["cell_type"] == "code"
+        and "".join(cell["source"]).startswith("class TopKSparseAutoencoder(")
+    ]
+    library = inspect.getsource(models.TopKSparseAutoencoder).rstrip("\n")
+    assert found == [library], (
+        f"{SAE_CHAPTER.name} must define TopKSparseAutoencoder once, exactly as "
+        "aeutils/models.py does; change both together."
+    )
     assert all(len(line) <= 79 for line in library.splitlines())
