@@ -17,7 +17,13 @@ from torch import nn
 
 from ._validation import check_images, check_matrix, check_positive_int
 
-__all__ = ["PCA", "ConvAutoencoder", "MLPAutoencoder", "count_parameters"]
+__all__ = [
+    "PCA",
+    "ConvAutoencoder",
+    "MLPAutoencoder",
+    "MLPClassifier",
+    "count_parameters",
+]
 
 
 class PCA:
@@ -244,3 +250,41 @@ class ConvAutoencoder(nn.Module):
 
     def forward(self, images):
         return self.decode(self.encode(images))
+
+
+class MLPClassifier(nn.Module):
+    """Image classifier with one hidden ReLU layer, to score generated images.
+
+    ``features`` returns the hidden layer (for a Fréchet distance,
+    :func:`aeutils.metrics.frechet_distance`); calling the model returns one
+    logit per class. Train it with :func:`aeutils.train.fit_classifier`.
+
+    Parameters
+    ----------
+    hidden_dim
+        Width of the hidden layer (the feature dimension).
+    n_classes
+        Number of classes.
+    image_shape
+        (C, H, W) of the images.
+    """
+
+    def __init__(self, hidden_dim=128, n_classes=10, image_shape=(1, 28, 28)):
+        super().__init__()
+        if hidden_dim < 1 or n_classes < 2:
+            raise ValueError(
+                f"need hidden_dim >= 1 and n_classes >= 2, got "
+                f"hidden_dim={hidden_dim}, n_classes={n_classes}."
+            )
+        self.hidden = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(math.prod(image_shape), hidden_dim),
+            nn.ReLU(),
+        )
+        self.head = nn.Linear(hidden_dim, n_classes)
+
+    def features(self, images):
+        return self.hidden(images)
+
+    def forward(self, images):
+        return self.head(self.hidden(images))

@@ -15,6 +15,7 @@ from torch import nn
 from torch.nn import functional as F
 
 __all__ = [
+    "SpatialVAE",
     "VariationalAutoencoder",
     "bernoulli_entropy",
     "kl_per_dimension",
@@ -66,6 +67,50 @@ class VariationalAutoencoder(nn.Module):
         return self.decode(mean)
 
 
+class SpatialVAE(nn.Module):
+    """Convolutional VAE whose code is a small image: 1x28x28 -> Cx7x7.
+
+    Two stride-2 convolutions halve the height and width twice (f = 4); a
+    1x1 convolution gives a mean and a log-variance per latent pixel and
+    channel. The decoder mirrors it and outputs Bernoulli logits per pixel.
+    """
+
+    def __init__(self, latent_channels=4, channels=(16, 32), in_channels=1):
+        super().__init__()
+        if latent_channels < 1 or min(channels) < 1:
+            raise ValueError(
+                f"latent_channels and channels must be positive, got "
+                f"latent_channels={latent_channels}, channels={channels}."
+            )
+        c1, c2 = channels
+        up = dict(stride=2, padding=1, output_padding=1)  # 7 -> 14 -> 28
+        self.encoder = nn.Sequential(
+            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(c2, 2 * latent_channels, 1),
+        )  # fmt: skip
+        self.decoder = nn.Sequential(
+            nn.Conv2d(latent_channels, c2, 1), nn.SiLU(),
+            nn.ConvTranspose2d(c2, c1, 3, **up), nn.SiLU(),
+            nn.ConvTranspose2d(c1, in_channels, 3, **up),
+        )  # fmt: skip
+
+    def encode(self, images):
+        """Mean and log-variance of q(z | x), each (N, C, H/4, W/4)."""
+        mean, log_var = self.encoder(images).chunk(2, dim=1)
+        return mean, log_var
+
+    def decode_logits(self, codes):
+        return self.decoder(codes)
+
+    def decode(self, codes):
+        return torch.sigmoid(self.decoder(codes))
+
+    def forward(self, images):
+        mean, _ = self.encode(images)
+        return self.decode(mean)
+
+
 def reparameterize(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     """A sample ``z = mean + std * eps`` with ``eps ~ N(0, I)``.
 
@@ -77,7 +122,12 @@ def reparameterize(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
 
 
 def kl_per_dimension(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
-    """KL(N(mean, exp(log_var)) || N(0, 1)) per image and code entry, (N, k)."""
+    """KL(N(mean, exp(log_var)) || N(0, 1)) per code entry, same shape.
+
+    For a code of shape ``(N, k)`` that is ``(N, k)``; a spatial code
+    ``(N, C, H, W)`` keeps its shape too (sum over all but the first axis
+    for the KL of each image).
+    """
     return 0.5 * (mean.pow(2) + log_var.exp() - 1.0 - log_var)
 
 
@@ -115,7 +165,7 @@ def negative_elbo(
     logits = model.decode_logits(codes)
     bce = F.binary_cross_entropy_with_logits(logits, images, reduction="none")
     reconstruction = bce.flatten(1).sum(dim=1).mean()
-    kl = kl_per_dimension(mean, log_var).sum(dim=1).mean()
+    kl = kl_per_dimension(mean, log_var).flatten(1).sum(dim=1).mean()
     return {"loss": reconstruction + beta * kl, "reconstruction": reconstruction, "kl": kl}
 
 

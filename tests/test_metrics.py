@@ -55,3 +55,32 @@ def test_principal_angles_validates():
         metrics.principal_angles(torch.ones(10, 2), torch.rand(10, 2))
     with pytest.raises(ValueError, match="2-D matrix"):
         metrics.principal_angles(torch.rand(10), torch.rand(10, 2))
+
+
+def test_frechet_distance_matches_the_gaussian_formula():
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randn(20000, 3, generator=generator, dtype=torch.float64)
+    b = 2.0 * torch.randn(20000, 3, generator=generator, dtype=torch.float64) + 1.0
+    # N(0, I) vs N(1, 4I) in 3-D: |mu|^2 = 3, tr = 3 + 12 - 2 * 3 * 2 = 3.
+    assert metrics.frechet_distance(a, b) == pytest.approx(6.0, rel=0.03)
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert metrics.frechet_distance(a[:5000], a[5000:10000]) < 0.01
+
+
+def test_frechet_distance_uses_correlations():
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randn(20000, 1, generator=generator, dtype=torch.float64)
+    noise = torch.randn(20000, 1, generator=generator, dtype=torch.float64)
+    correlated = torch.cat([x, x + 0.01 * noise], dim=1)
+    anti = torch.cat([x, -x + 0.01 * noise], dim=1)
+    # Same means and variances per column, opposite correlation.
+    assert metrics.frechet_distance(correlated, anti) > 1.5
+
+
+def test_frechet_distance_validates():
+    with pytest.raises(ValueError, match="columns"):
+        metrics.frechet_distance(torch.zeros(4, 2), torch.zeros(4, 3))
+    with pytest.raises(ValueError, match="two rows"):
+        metrics.frechet_distance(torch.zeros(1, 2), torch.zeros(4, 2))
+    with pytest.raises(ValueError, match="2-D"):
+        metrics.frechet_distance(torch.zeros(4), torch.zeros(4, 2))

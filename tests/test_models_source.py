@@ -43,3 +43,28 @@ def test_chapter_shows_the_library_source(name):
 def test_taught_source_fits_the_book_column(name):
     long = [line for line in _class_cell(name).splitlines() if len(line) > 79]
     assert not long, long
+
+
+LATENT_DIFFUSION = ROOT / "book" / "13_latent_diffusion.ipynb"
+
+
+@pytest.mark.parametrize(
+    "name, module",
+    [("SpatialVAE", "aeutils.vae"), ("Denoiser", "aeutils.diffusion")],
+)
+def test_latent_diffusion_chapter_shows_the_library_source(name, module):
+    import importlib
+
+    cells = json.loads(LATENT_DIFFUSION.read_text())["cells"]
+    found = [
+        "".join(cell["source"]).rstrip("\n")
+        for cell in cells
+        if cell["cell_type"] == "code"
+        and "".join(cell["source"]).startswith(f"class {name}(")
+    ]
+    library = inspect.getsource(getattr(importlib.import_module(module), name))
+    assert found == [library.rstrip("\n")], (
+        f"book/13_latent_diffusion.ipynb must define {name} once, exactly as "
+        f"{module} does; change both together."
+    )
+    assert all(len(line) <= 79 for line in found[0].splitlines())

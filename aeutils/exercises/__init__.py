@@ -18,9 +18,11 @@ from .ch04_denoising import check_masking_noise, check_psnr
 from .ch05_sparse import check_kl_sparsity_penalty
 from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
 from .ch07_vae import check_kl_divergence, check_reparameterize
+from .ch13_latent_diffusion import check_add_noise
 
 __all__ = [
     "Feedback",
+    "check_add_noise",
     "check_anomaly_scores",
     "check_components_for_variance",
     "check_mlp_halves",
