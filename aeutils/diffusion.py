@@ -9,8 +9,8 @@ on a CPU:
 * :func:`ddpm_loss`: the simplified training loss, the squared error of the
   predicted noise, in the ``loss_fn(model, batch)`` form of
   :func:`aeutils.train.fit`;
-* :class:`Denoiser`: an MLP that predicts the noise from ``(z_t, t)`` with a
-  sinusoidal time embedding;
+* :class:`Denoiser`: a residual MLP that predicts the noise from
+  ``(z_t, t)`` with a sinusoidal time embedding;
 * :func:`sample`: ancestral sampling from ``z_T ~ N(0, I)`` down to ``z_0``,
   optionally keeping the intermediate states.
 
@@ -127,25 +127,28 @@ def time_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class Denoiser(nn.Module):
-    """MLP that predicts the noise in ``z_t`` from ``z_t`` and ``t``."""
+    """Residual MLP that predicts the noise in ``z_t`` from ``z_t`` and ``t``."""
 
-    def __init__(self, dim=196, width=256, time_dim=64):
+    def __init__(self, dim=196, width=256, depth=2, time_dim=64):
         super().__init__()
-        if min(dim, width) < 1 or time_dim < 2 or time_dim % 2:
+        if min(dim, width, depth) < 1 or time_dim < 2 or time_dim % 2:
             raise ValueError(
-                f"need dim >= 1, width >= 1 and an even time_dim >= 2, got "
-                f"dim={dim}, width={width}, time_dim={time_dim}."
+                f"need dim, width, depth >= 1 and an even time_dim >= 2, "
+                f"got {dim=}, {width=}, {depth=}, {time_dim=}."
             )
         self.time_dim = time_dim
-        self.net = nn.Sequential(
-            nn.Linear(dim + time_dim, width), nn.SiLU(),
-            nn.Linear(width, width), nn.SiLU(),
-            nn.Linear(width, width), nn.SiLU(),
-            nn.Linear(width, dim),
-        )  # fmt: skip
+        self.embed = nn.Linear(dim, width)
+        self.time = nn.Linear(time_dim, width)
+        self.blocks = nn.ModuleList(
+            nn.Linear(width, width) for _ in range(depth)
+        )
+        self.out = nn.Linear(width, dim)
 
     def forward(self, z, t):
-        return self.net(torch.cat([z, time_embedding(t, self.time_dim)], 1))
+        h = self.embed(z) + self.time(time_embedding(t, self.time_dim))
+        for block in self.blocks:
+            h = h + block(F.silu(h))  # residual: a linear path end to end
+        return self.out(h)
 
 
 def ddpm_loss(
@@ -181,13 +184,18 @@ def sample(
     dim: int,
     seed: int = 0,
     keep: Sequence[int] = (),
+    clip: float | None = None,
 ) -> tuple[torch.Tensor, dict[int, torch.Tensor]]:
     """Ancestral sampling (Ho et al. 2020, Algorithm 2).
 
-    Starting from ``z_T ~ N(0, I)``, each step subtracts the predicted noise
-    and adds fresh noise of variance ``beta_t``:
-    ``z_{t-1} = (z_t - beta_t / sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_t)
-    + sqrt(beta_t) noise`` (no noise at the last step).
+    Starting from ``z_T ~ N(0, I)``, each step estimates the clean latent
+    ``z0_hat = (z_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t)`` from
+    the predicted noise ``eps``, optionally clips it to ``[-clip, clip]``,
+    and draws ``z_{t-1}`` from the Gaussian ``q(z_{t-1} | z_t, z0_hat)``
+    with variance ``beta_t`` (no noise at the last step). Without clipping
+    this is exactly ``z_{t-1} = (z_t - beta_t / sqrt(1 - alpha_bar_t) eps)
+    / sqrt(alpha_t) + sqrt(beta_t) noise``; Ho et al.'s sampler clips
+    ``z0_hat`` to the data's range ([-1, 1] for their images).
 
     Parameters
     ----------
@@ -202,6 +210,8 @@ def sample(
     keep
         Steps ``t`` (0 .. T-1) after which to keep a copy of the state;
         ``t = 0`` is the final sample.
+    clip
+        Bound on ``|z0_hat|``, or ``None`` not to clip.
 
     Returns
     -------
@@ -214,6 +224,8 @@ def sample(
         )
     n = check_positive_int(n, name="n")
     dim = check_positive_int(dim, name="dim")
+    if clip is not None:
+        clip = check_positive_float(clip, name="clip")
     keep = {int(t) for t in keep}
     if keep and not keep <= set(range(schedule.steps)):
         raise ValueError(
@@ -229,13 +241,18 @@ def sample(
     try:
         for t in reversed(range(schedule.steps)):
             beta = float(schedule.betas[t])
-            alpha = float(schedule.alphas[t])
             alpha_bar = float(schedule.alpha_bars[t])
-            steps = torch.full((n,), t, device=device)
-            noise_hat = model(z, steps)
-            z = (z - beta / math.sqrt(1 - alpha_bar) * noise_hat) / math.sqrt(
-                alpha
+            previous = float(schedule.alpha_bars[t - 1]) if t > 0 else 1.0
+            noise_hat = model(z, torch.full((n,), t, device=device))
+            z0_hat = (z - math.sqrt(1 - alpha_bar) * noise_hat) / math.sqrt(
+                alpha_bar
             )
+            if clip is not None:
+                z0_hat = z0_hat.clamp(-clip, clip)
+            z = (
+                math.sqrt(previous) * beta * z0_hat
+                + math.sqrt(1 - beta) * (1 - previous) * z
+            ) / (1 - alpha_bar)
             if t > 0:
                 fresh = torch.randn(n, dim, generator=generator).to(device)
                 z = z + math.sqrt(beta) * fresh
@@ -244,4 +261,3 @@ def sample(
     finally:
         model.train(was_training)
     return z.cpu(), kept
-

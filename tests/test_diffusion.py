@@ -77,6 +77,29 @@ def test_denoiser_validates_and_maps_shapes():
         diffusion.Denoiser(dim=6, width=8, time_dim=3)
 
 
+def test_sampler_without_clip_is_ho_et_al_update():
+    # The z0_hat form of the step equals Ho et al.'s epsilon form.
+    schedule = diffusion.NoiseSchedule(steps=20, beta_end=0.2)
+
+    class Constant(torch.nn.Module):
+        def forward(self, z, t):
+            return 0.3 * z + 0.1
+
+    got, _ = diffusion.sample(Constant(), schedule=schedule, n=5, dim=3, seed=2)
+    generator = torch.Generator().manual_seed(2)
+    z = torch.randn(5, 3, generator=generator)
+    for t in reversed(range(20)):
+        b, a = schedule.betas[t], schedule.alpha_bars[t]
+        z = (z - b / (1 - a).sqrt() * (0.3 * z + 0.1)) / (1 - b).sqrt()
+        if t > 0:
+            z = z + b.sqrt() * torch.randn(5, 3, generator=generator)
+    assert torch.allclose(got, z, atol=1e-5)
+    clipped, _ = diffusion.sample(
+        Constant(), schedule=schedule, n=5, dim=3, seed=2, clip=0.5
+    )
+    assert not torch.allclose(clipped, got)
+
+
 def test_ddpm_loss_of_a_perfect_predictor_is_zero():
     class Oracle(torch.nn.Module):
         """Knows z0 = 0, so the noise is z_t / sqrt(1 - alpha_bar_t)."""
