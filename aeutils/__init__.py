@@ -16,6 +16,7 @@ Modules, by topic:
 - :mod:`aeutils.anomaly`: one-class splits, anomaly scores, thresholds from normal data, ROC/PR
   and error-map figures; the figures are in :mod:`aeutils.anomaly_plots` and the score checks
   and thresholds in :mod:`aeutils._anomaly_thresholds` (both re-exported by ``anomaly``).
+- :mod:`aeutils.diffusion`: a DDPM in a latent space (noise schedule, loss, denoiser, sampler).
 - :mod:`aeutils.widgets`: interactive figures that also work in the static book.
 - :mod:`aeutils.exercises`: checks for the coding exercises.
 """

@@ -127,7 +127,7 @@ def time_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
 
 
 class Denoiser(nn.Module):
-    """Residual MLP that predicts the noise in ``z_t`` from ``z_t`` and ``t``."""
+    """Residual MLP that predicts the noise in z_t from (z_t, t)."""
 
     def __init__(self, dim=196, width=256, depth=2, time_dim=64):
         super().__init__()
