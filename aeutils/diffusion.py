@@ -27,7 +27,11 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._validation import check_positive_float, check_positive_int
+from .validation import (
+    validate_module,
+    validate_positive_float,
+    validate_positive_int,
+)
 
 __all__ = [
     "Denoiser",
@@ -64,12 +68,12 @@ class NoiseSchedule:
         beta_start: float | None = None,
         beta_end: float | None = None,
     ) -> None:
-        self.steps = check_positive_int(steps, name="steps")
+        self.steps = validate_positive_int(steps, name="steps")
         ratio = 1000.0 / self.steps
         start = 1e-4 * ratio if beta_start is None else beta_start
         end = 0.02 * ratio if beta_end is None else beta_end
-        start = check_positive_float(start, name="beta_start")
-        end = check_positive_float(end, name="beta_end")
+        start = validate_positive_float(start, name="beta_start")
+        end = validate_positive_float(end, name="beta_end")
         if not start <= end < 1:
             raise ValueError(
                 f"need 0 < beta_start <= beta_end < 1, got beta_start={start:g}"
@@ -118,7 +122,7 @@ def time_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
     Half sines, half cosines, at frequencies from 1 down to 1/1000 per step
     (Vaswani et al. 2017's positional encoding, as in Ho et al. 2020).
     """
-    half = dim // 2
+    half = validate_positive_int(dim, name="dim") // 2
     frequencies = torch.exp(
         -math.log(1000.0) * torch.arange(half, device=t.device) / half
     )
@@ -160,6 +164,7 @@ def ddpm_loss(
     averaged over rows and entries. Use it with :func:`aeutils.train.fit`
     through ``functools.partial(ddpm_loss, schedule=schedule)``.
     """
+    model = validate_module(model)
     if not isinstance(schedule, NoiseSchedule):
         raise TypeError(
             f"schedule must be a NoiseSchedule, got {type(schedule).__name__}."
@@ -222,10 +227,10 @@ def sample(
         raise TypeError(
             f"schedule must be a NoiseSchedule, got {type(schedule).__name__}."
         )
-    n = check_positive_int(n, name="n")
-    dim = check_positive_int(dim, name="dim")
+    n = validate_positive_int(n, name="n")
+    dim = validate_positive_int(dim, name="dim")
     if clip is not None:
-        clip = check_positive_float(clip, name="clip")
+        clip = validate_positive_float(clip, name="clip")
     keep = {int(t) for t in keep}
     if keep and not keep <= set(range(schedule.steps)):
         raise ValueError(
