@@ -30,6 +30,8 @@ __all__ = [
     "ConvAutoencoder",
     "MLPAutoencoder",
     "TopKSparseAutoencoder",
+    "MLPClassifier",
+    "SpatialVAE",
     "VariationalAutoencoder",
     "count_parameters",
 ]
@@ -401,3 +403,83 @@ class TopKSparseAutoencoder(nn.Module):
 
     def forward(self, activations):
         return self.decode(self.encode(activations))
+class SpatialVAE(nn.Module):
+    """Convolutional VAE whose code is a small image: 1x28x28 -> Cx7x7.
+
+    Two stride-2 convolutions halve the height and width twice (f = 4); a
+    1x1 convolution gives a mean and a log-variance per latent pixel and
+    channel. The decoder mirrors it and outputs Bernoulli logits per pixel.
+    """
+
+    def __init__(self, latent_channels=4, channels=(16, 32), in_channels=1):
+        super().__init__()
+        if latent_channels < 1 or min(channels) < 1:
+            raise ValueError(
+                f"latent_channels and channels must be positive, got "
+                f"latent_channels={latent_channels}, channels={channels}."
+            )
+        c1, c2 = channels
+        up = dict(stride=2, padding=1, output_padding=1)  # 7 -> 14 -> 28
+        self.encoder = nn.Sequential(
+            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(c2, 2 * latent_channels, 1),
+        )  # fmt: skip
+        self.decoder = nn.Sequential(
+            nn.Conv2d(latent_channels, c2, 1), nn.SiLU(),
+            nn.ConvTranspose2d(c2, c1, 3, **up), nn.SiLU(),
+            nn.ConvTranspose2d(c1, in_channels, 3, **up),
+        )  # fmt: skip
+
+    def encode(self, images):
+        """Mean and log-variance of q(z | x), each (N, C, H/4, W/4)."""
+        mean, log_var = self.encoder(images).chunk(2, dim=1)
+        return mean, log_var
+
+    def decode_logits(self, codes):
+        return self.decoder(codes)
+
+    def decode(self, codes):
+        return torch.sigmoid(self.decoder(codes))
+
+    def forward(self, images):
+        mean, _ = self.encode(images)
+        return self.decode(mean)
+
+
+class MLPClassifier(nn.Module):
+    """Image classifier with one hidden ReLU layer, to score generated images.
+
+    ``features`` returns the hidden layer (for a Fréchet distance,
+    :func:`aeutils.metrics.frechet_distance`); calling the model returns one
+    logit per class. Train it with :func:`aeutils.train.fit_classifier`.
+
+    Parameters
+    ----------
+    hidden_dim
+        Width of the hidden layer (the feature dimension).
+    n_classes
+        Number of classes.
+    image_shape
+        (C, H, W) of the images.
+    """
+
+    def __init__(self, hidden_dim=128, n_classes=10, image_shape=(1, 28, 28)):
+        super().__init__()
+        if hidden_dim < 1 or n_classes < 2:
+            raise ValueError(
+                f"need hidden_dim >= 1 and n_classes >= 2, got "
+                f"hidden_dim={hidden_dim}, n_classes={n_classes}."
+            )
+        self.hidden = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(math.prod(image_shape), hidden_dim),
+            nn.ReLU(),
+        )
+        self.head = nn.Linear(hidden_dim, n_classes)
+
+    def features(self, images):
+        return self.hidden(images)
+
+    def forward(self, images):
+        return self.head(self.hidden(images))

@@ -110,3 +110,30 @@ def test_sparse_code_metrics_reject_bad_codes():
         metrics.dead_latents(torch.tensor([[1.0, float("nan")]]))
     with pytest.raises(ValueError, match="2-D"):
         metrics.mean_l0(torch.ones(4))
+def test_frechet_distance_matches_the_gaussian_formula():
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randn(20000, 3, generator=generator, dtype=torch.float64)
+    b = 2.0 * torch.randn(20000, 3, generator=generator, dtype=torch.float64) + 1.0
+    # N(0, I) vs N(1, 4I) in 3-D: |mu|^2 = 3, tr = 3 + 12 - 2 * 3 * 2 = 3.
+    assert metrics.frechet_distance(a, b) == pytest.approx(6.0, rel=0.03)
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert metrics.frechet_distance(a[:5000], a[5000:10000]) < 0.01
+
+
+def test_frechet_distance_uses_correlations():
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randn(20000, 1, generator=generator, dtype=torch.float64)
+    noise = torch.randn(20000, 1, generator=generator, dtype=torch.float64)
+    correlated = torch.cat([x, x + 0.01 * noise], dim=1)
+    anti = torch.cat([x, -x + 0.01 * noise], dim=1)
+    # Same means and variances per column, opposite correlation.
+    assert metrics.frechet_distance(correlated, anti) > 1.5
+
+
+def test_frechet_distance_validates():
+    with pytest.raises(ValueError, match="columns"):
+        metrics.frechet_distance(torch.zeros(4, 2), torch.zeros(4, 3))
+    with pytest.raises(ValueError, match="two rows"):
+        metrics.frechet_distance(torch.zeros(1, 2), torch.zeros(4, 2))
+    with pytest.raises(ValueError, match="2-D"):
+        metrics.frechet_distance(torch.zeros(4), torch.zeros(4, 2))

@@ -77,3 +77,28 @@ def test_sae_chapter_shows_the_library_source():
         "aeutils/models.py does; change both together."
     )
     assert all(len(line) <= 79 for line in library.splitlines())
+
+
+LATENT_DIFFUSION = ROOT / "book" / "13_latent_diffusion.ipynb"
+
+
+@pytest.mark.parametrize(
+    "name, module",
+    [("SpatialVAE", "aeutils.models"), ("Denoiser", "aeutils.diffusion")],
+)
+def test_latent_diffusion_chapter_shows_the_library_source(name, module):
+    import importlib
+
+    cells = json.loads(LATENT_DIFFUSION.read_text())["cells"]
+    found = [
+        "".join(cell["source"]).rstrip("\n")
+        for cell in cells
+        if cell["cell_type"] == "code"
+        and "".join(cell["source"]).startswith(f"class {name}(")
+    ]
+    library = inspect.getsource(getattr(importlib.import_module(module), name))
+    assert found == [library.rstrip("\n")], (
+        f"book/13_latent_diffusion.ipynb must define {name} once, exactly as "
+        f"{module} does; change both together."
+    )
+    assert all(len(line) <= 79 for line in found[0].splitlines())
