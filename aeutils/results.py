@@ -30,6 +30,7 @@ __all__ = [
     "Required",
     "chapters_with_results",
     "closing_rows",
+    "read_closing_rows",
     "load_results",
     "record_result",
     "results_dir",
@@ -396,3 +397,41 @@ def closing_rows(
     columns = [m for m in METRICS if any(m in row for row in rows)]
     table = pd.DataFrame(rows, columns=["chapter", "model", *columns])
     return table.set_index(["chapter", "model"])
+
+
+def read_closing_rows(book: str | os.PathLike = ".") -> pd.DataFrame:
+    """Load and check the rows of :data:`CLOSING_ROWS` for the closing page.
+
+    Parameters
+    ----------
+    book
+        The folder of the book's notebooks. A chapter of the contract with
+        no notebook there is not written yet: its rows may be missing, and
+        ``table.attrs["pending"]`` lists it. Every chapter whose notebook is
+        there must have recorded all it owes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        What :func:`closing_rows` returns.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a written chapter recorded nothing (it was not executed).
+    ValueError
+        If a chapter's rows or metrics are missing (see :func:`closing_rows`).
+    """
+    folder = Path(book)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"book={str(folder)!r} is not a folder.")
+    chapters = sorted({need.chapter for need in CLOSING_ROWS})
+    pending = [c for c in chapters if not (folder / f"{c}.ipynb").is_file()]
+    recorded = load_results([c for c in chapters if c not in pending])
+    for chapter in pending:  # recorded by a copy of the chapter elsewhere
+        if (results_dir() / f"{chapter}.json").is_file():
+            recorded |= load_results([chapter])
+    pending = [c for c in pending if c not in recorded]
+    table = closing_rows(recorded, pending=pending)
+    table.attrs["pending"] = pending
+    return table

@@ -158,3 +158,33 @@ def test_closing_rows_lets_a_chapter_not_written_yet_be_missing():
         results.closing_rows(recorded, pending=["99_nothing"])
     with pytest.raises(TypeError, match="load_results"):
         results.closing_rows([])
+
+
+def test_read_closing_rows_is_strict_for_the_chapters_in_the_book(
+    tmp_path, monkeypatch
+):
+    book, store = tmp_path / "book", tmp_path / "store"
+    book.mkdir()
+    monkeypatch.setenv(results.ENV_VAR, str(store))
+    rows = _contract_rows()
+    for chapter in ("01_pca", "02_linear_autoencoder"):
+        (book / f"{chapter}.ipynb").write_text("{}")
+        for row in rows[chapter]:
+            results.record_result(chapter, **row)
+    table = results.read_closing_rows(book)
+    assert list(table.index.get_level_values(0)) == [
+        "01_pca",
+        "02_linear_autoencoder",
+    ]
+    assert "13_latent_diffusion" in table.attrs["pending"]
+    assert "01_pca" not in table.attrs["pending"]
+    # a chapter that exists must have run ...
+    (book / "03_deep_autoencoder.ipynb").write_text("{}")
+    with pytest.raises(FileNotFoundError, match="03_deep_autoencoder"):
+        results.read_closing_rows(book)
+    # ... and recorded what it owes
+    results.record_result("03_deep_autoencoder", model="MLP AE", test_mse=1.0)
+    with pytest.raises(ValueError, match="lacks parameters"):
+        results.read_closing_rows(book)
+    with pytest.raises(FileNotFoundError, match="not a folder"):
+        results.read_closing_rows(tmp_path / "nowhere")
