@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from aeutils import results
+from course import results as course_results
 
 ROOT = Path(__file__).resolve().parents[1]
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -36,7 +37,7 @@ def _trains_a_model(path: Path) -> bool:
 def test_every_chapter_that_trains_records_its_row(path):
     if path.stem == CLOSING_PAGE or not _trains_a_model(path):
         pytest.skip("trains no model")
-    assert path.stem in results.chapters_with_results(ROOT), (
+    assert path.stem in course_results.chapters_with_results(ROOT), (
         f"{path.name} trains a model but never calls "
         f'record_result("{path.stem}", model=..., ...) for the closing page'
     )
@@ -95,7 +96,7 @@ def test_chapters_with_results_rejects_a_foreign_name(tmp_path):
     cell = {"cell_type": "code", "source": ['record_result("02_y", model="m")']}
     (tmp_path / "book" / "03_x.ipynb").write_text(json.dumps({"cells": [cell]}))
     with pytest.raises(ValueError, match="03_x"):
-        results.chapters_with_results(tmp_path)
+        course_results.chapters_with_results(tmp_path)
 
 
 def test_load_results_fails_loudly_and_table_has_one_row_per_model(
