@@ -13,7 +13,8 @@ The checks live in one module per chapter (``ch01_pca``, ``ch02_linear``,
 from ._core import Feedback
 from .ch01_pca import check_components_for_variance, check_pca_reconstruction
 from .ch02_linear import check_principal_angles, check_tied_autoencoder
-from .ch03_deep import check_mlp_halves
+from .ch03_deep import check_mlp_parameter_count
+from .convolutional_autoencoder import check_conv_output_size
 from .ch04_denoising import check_masking_noise, check_psnr
 from .ch05_sparse import check_kl_sparsity_penalty
 from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
@@ -23,7 +24,8 @@ __all__ = [
     "Feedback",
     "check_anomaly_scores",
     "check_components_for_variance",
-    "check_mlp_halves",
+    "check_conv_output_size",
+    "check_mlp_parameter_count",
     "check_masking_noise",
     "check_kl_sparsity_penalty",
     "check_pca_reconstruction",
