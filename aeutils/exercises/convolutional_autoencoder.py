@@ -8,7 +8,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from ._core import Feedback, _call
+from .feedback import Feedback, run_answer
 
 __all__ = ["check_conv_output_size"]
 
@@ -86,7 +86,7 @@ def check_conv_output_size(output_size: Callable[..., int]) -> Feedback:
     exercise = "convolution output size"
     answers = []
     for size, kernel, stride, padding in _SETTINGS:
-        answer, failure = _call(exercise, output_size, size, kernel, stride, padding)
+        answer, failure = run_answer(exercise, output_size, size, kernel, stride, padding)
         if failure is not None:
             return failure
         setting = f"size={size}, kernel={kernel}, stride={stride}, padding={padding}"
