@@ -7,8 +7,8 @@ to say which one it is. It never raises for a wrong answer: it returns a
 :class:`Feedback`, which displays as a green or red box in a notebook.
 
 The checks live in one module per chapter, named by its topic (``pca``,
-``linear_autoencoder``, ``deep_autoencoder``, ``denoising``,
-``sparse_contractive``, ``codes_as_features``, ``compression``,
+``linear_autoencoder``, ``deep_autoencoder``, ``convolutional_autoencoder``,
+``denoising``, ``sparse_contractive``, ``codes_as_features``, ``compression``,
 ``anomaly_images``, ``anomaly_tables_sensors``,
 ``sparse_autoencoders_interpretability``, ``variational_autoencoder``,
 ``latent_diffusion``);
@@ -19,7 +19,8 @@ checks are re-exported here: ``exercises.check_pca_reconstruction``.
 from .feedback import Feedback
 from .pca import check_components_for_variance, check_pca_reconstruction
 from .linear_autoencoder import check_principal_angles, check_tied_autoencoder
-from .deep_autoencoder import check_mlp_halves
+from .deep_autoencoder import check_mlp_parameter_count
+from .convolutional_autoencoder import check_conv_output_size
 from .denoising import check_masking_noise, check_psnr
 from .sparse_contractive import check_kl_sparsity_penalty
 from .anomaly_images import check_anomaly_scores, check_validation_threshold
@@ -34,8 +35,9 @@ __all__ = [
     "check_anomaly_scores",
     "check_class_entropy",
     "check_components_for_variance",
+    "check_conv_output_size",
     "check_fault_channel",
-    "check_mlp_halves",
+    "check_mlp_parameter_count",
     "check_masking_noise",
     "check_kl_sparsity_penalty",
     "check_pca_reconstruction",

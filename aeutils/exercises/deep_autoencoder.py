@@ -2,90 +2,94 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
-import torch
-from torch import nn
-
+from ..models import MLPAutoencoder, count_parameters
 from .feedback import Feedback, run_answer
 
-__all__ = ["check_mlp_halves"]
+__all__ = ["check_mlp_parameter_count"]
 
-_IMAGE_SHAPE = (1, 28, 28)
-
-
-def _halves(build: Callable, latent_dim: int):
-    exercise = "encoder and decoder"
-    pair, failure = run_answer(exercise, build, latent_dim)
-    if failure is not None:
-        return None, failure
-    if not (isinstance(pair, tuple) and len(pair) == 2
-            and all(isinstance(m, nn.Module) for m in pair)):
-        return None, Feedback(
-            exercise,
-            False,
-            ["Return a pair (encoder, decoder) of nn.Module objects, e.g. "
-             "two nn.Sequential."],
-        )  # fmt: skip
-    return pair, None
+#: (hidden, latent_dim, input_size) tried by the check; the last two are
+#: shapes the chapter never shows, so a formula that hard-codes 784, 256 or
+#: 32 fails.
+_SHAPES = ((256, 32, 784), (64, 2, 784), (100, 7, 64), (9, 3, 16))
 
 
-def check_mlp_halves(build: Callable[[int], tuple[nn.Module, nn.Module]]) -> Feedback:
-    """Check ``build(latent_dim) -> (encoder, decoder)`` for 28 x 28 images.
+def _count(hidden: int, latent_dim: int, input_size: int) -> int:
+    side = int(input_size**0.5)
+    model = MLPAutoencoder(
+        latent_dim=latent_dim, hidden_dims=(hidden,), image_shape=(1, side, side)
+    )
+    return count_parameters(model)
 
-    The encoder must map images ``(N, 1, 28, 28)`` to codes
-    ``(N, latent_dim)`` through at least one non-linearity; the decoder must
-    map codes back to images of the same shape with pixels in ``(0, 1)``.
+
+def _diagnose(answer: int, hidden: int, latent_dim: int, input_size: int) -> str:
+    """Name the usual mistake behind a wrong count, if it is one of them."""
+    weights = 2 * (input_size * hidden + hidden * latent_dim)
+    biases = 2 * hidden + latent_dim + input_size
+    encoder = input_size * hidden + hidden + hidden * latent_dim + latent_dim
+    if answer == weights:
+        return (
+            "You counted the weight matrices only: every nn.Linear also has "
+            "one bias per output."
+        )
+    if answer in (encoder, weights + biases - encoder):
+        return "That is one half of the model: count the encoder and the decoder."
+    if (
+        answer == weights + biases - latent_dim
+        or answer == weights + biases - input_size
+    ):
+        return (
+            "One bias vector is missing: the code layer has latent_dim biases "
+            "and the output layer input_size biases."
+        )
+    if answer == weights + 2 * hidden:
+        return (
+            "Only the hidden layers' biases are counted: the code and output "
+            "layers have biases too."
+        )
+    if answer == weights // 2 + biases:
+        return (
+            "The weights are counted once for both sides, as if the decoder reused "
+            "the encoder's matrices (tied weights); MLPAutoencoder has its own decoder weights."
+        )
+    return (
+        "List the four nn.Linear layers (input_size -> hidden -> latent_dim -> "
+        "hidden -> input_size) and add inputs x outputs + outputs for each."
+    )
+
+
+def check_mlp_parameter_count(count: Callable[..., int]) -> Feedback:
+    """Check ``count(hidden, latent_dim, input_size)`` against the real model.
+
+    The answer must equal :func:`aeutils.models.count_parameters` of an
+    :class:`aeutils.models.MLPAutoencoder` with one hidden layer of
+    ``hidden`` units on each side, for shapes including some the chapter
+    does not show.
     """
-    exercise = "encoder and decoder"
-    generator = torch.Generator().manual_seed(3)
-    images = torch.rand(6, *_IMAGE_SHAPE, generator=generator)
-    for latent_dim in (3, 5):
-        pair, failure = _halves(build, latent_dim)
+    exercise = "parameters of an MLP autoencoder"
+    for hidden, latent_dim, input_size in _SHAPES:
+        answer, failure = run_answer(exercise, count, hidden, latent_dim, input_size)
         if failure is not None:
             return failure
-        encoder, decoder = pair
-        try:
-            with torch.no_grad():
-                codes = encoder(images)
-        except Exception as exc:  # the student's code may fail in any way
-            return Feedback(exercise, False, [
-                f"The encoder failed on images of shape (6, 1, 28, 28): "
-                f"{type(exc).__name__}: {exc}. Start it with nn.Flatten()."])
-        if codes.shape != (6, latent_dim):
-            return Feedback(exercise, False, [
-                f"With latent_dim={latent_dim} the encoder returned codes of "
-                f"shape {tuple(codes.shape)}, expected (6, {latent_dim}). "
-                "Its last layer must have latent_dim outputs: the encoder "
-                "ignores the bottleneck size."])
-        try:
-            with torch.no_grad():
-                output = decoder(codes)
-                extreme = decoder(100.0 * torch.randn(
-                    6, latent_dim, generator=generator))
-        except Exception as exc:  # the student's code may fail in any way
-            return Feedback(exercise, False, [
-                f"The decoder failed on codes of shape (6, {latent_dim}): "
-                f"{type(exc).__name__}: {exc}. Its first layer must take "
-                "latent_dim inputs."])
-        if output.shape != images.shape:
-            return Feedback(exercise, False, [
-                f"The decoder returned shape {tuple(output.shape)}, expected "
-                f"{tuple(images.shape)}. End it with nn.Unflatten(1, "
-                "(1, 28, 28))."])
-        if extreme.min() < 0 or extreme.max() > 1:
-            return Feedback(exercise, False, [
-                "The decoder's output leaves [0, 1] for large codes: end it "
-                "with nn.Sigmoid() so that it produces pixel values."])
-        with torch.no_grad():
-            mix = 0.5 * (encoder(images[:3]) + encoder(images[3:]))
-            mixed = encoder(0.5 * (images[:3] + images[3:]))
-        if torch.allclose(mix, mixed, atol=1e-5):
-            return Feedback(exercise, False, [
-                "The encoder is affine: the code of the average of two images "
-                "is the average of their codes. Put an nn.ReLU() between its "
-                "linear layers; without it the network can do no better than "
-                "PCA."])
-    return Feedback(exercise, True, [
-        "Codes of the requested size, a non-linear encoder, and pixels in "
-        "[0, 1] from the decoder."])
+        shape = f"hidden={hidden}, latent_dim={latent_dim}, input_size={input_size}"
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+            message = (
+                f"Return a whole number of parameters, got {answer!r} "
+                f"({type(answer).__name__}) for {shape}."
+            )
+            return Feedback(exercise, False, [message])
+        expected = _count(hidden, latent_dim, input_size)
+        if int(answer) != expected:
+            message = (
+                f"For {shape} the model has {expected:,} parameters, your "
+                f"formula gives {int(answer):,}."
+            )
+            hint = _diagnose(int(answer), hidden, latent_dim, input_size)
+            return Feedback(exercise, False, [message, hint])
+    message = (
+        "The formula matches count_parameters for every shape tried, "
+        "including ones the chapter does not show."
+    )
+    return Feedback(exercise, True, [message])

@@ -1,7 +1,7 @@
-"""Chapter 3 teaches the autoencoders that aeutils.models holds: same code.
+"""The chapters teach the autoencoders that aeutils.models holds: same code.
 
-The chapter defines each class in a visible cell; later chapters import it
-from aeutils.models. This test fails as soon as the two copies drift.
+The chapter that teaches a class defines it in a visible cell; later chapters
+import it from aeutils.models. This test fails as soon as the two copies drift.
 """
 
 from __future__ import annotations
@@ -15,11 +15,15 @@ import pytest
 from aeutils import models
 
 ROOT = Path(__file__).resolve().parents[2]
-CHAPTER = ROOT / "book" / "03_deep_autoencoder.ipynb"
+#: Which chapter teaches (and so shows the source of) each class.
+TEACHING_CHAPTER = {
+    "MLPAutoencoder": ROOT / "book" / "03_deep_autoencoder.ipynb",
+    "ConvAutoencoder": ROOT / "book" / "04_convolutional_autoencoder.ipynb",
+}
 
 
 def _class_cell(name: str) -> str:
-    cells = json.loads(CHAPTER.read_text())["cells"]
+    cells = json.loads(TEACHING_CHAPTER[name].read_text())["cells"]
     found = [
         "".join(cell["source"])
         for cell in cells
@@ -30,16 +34,16 @@ def _class_cell(name: str) -> str:
     return found[0]
 
 
-@pytest.mark.parametrize("name", ["MLPAutoencoder", "ConvAutoencoder"])
+@pytest.mark.parametrize("name", sorted(TEACHING_CHAPTER))
 def test_chapter_shows_the_library_source(name):
     library = inspect.getsource(getattr(models, name)).rstrip("\n")
     assert _class_cell(name).rstrip("\n") == library, (
-        f"book/03_deep_autoencoder.ipynb defines {name} differently from "
+        f"{TEACHING_CHAPTER[name].name} defines {name} differently from "
         "aeutils/models.py; change both together."
     )
 
 
-@pytest.mark.parametrize("name", ["MLPAutoencoder", "ConvAutoencoder"])
+@pytest.mark.parametrize("name", sorted(TEACHING_CHAPTER))
 def test_taught_source_fits_the_book_column(name):
     long = [line for line in _class_cell(name).splitlines() if len(line) > 79]
     assert not long, long
