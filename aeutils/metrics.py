@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import torch
 
-from ._validation import (
-    check_images,
-    check_matrix,
-    check_positive_float,
-    check_same_shape,
+from .validation import (
+    validate_batch,
+    validate_images,
+    validate_matrix,
+    validate_positive_float,
+    validate_same_shape,
 )
 
 __all__ = [
@@ -20,31 +21,37 @@ __all__ = [
 
 
 def _pair(images: object, reconstructions: object) -> tuple[torch.Tensor, torch.Tensor]:
-    x = check_images(images, name="images", dtype=torch.float64)
+    x = validate_images(images, name="images", dtype=torch.float64)
     # Reconstructions of an unclamped decoder may leave [0, 1] slightly.
-    x_hat = check_images(
+    x_hat = validate_images(
         reconstructions, name="reconstructions", value_range=None, dtype=torch.float64
     )
-    check_same_shape(x, x_hat, names=("images", "reconstructions"))
+    validate_same_shape(x, x_hat, names=("images", "reconstructions"))
     return x.double(), x_hat.double()
 
 
 def per_image_mse(images: object, reconstructions: object) -> torch.Tensor:
-    """Mean squared error of each image, averaged over its pixels.
+    """Mean squared error of each example, averaged over every axis but the first.
 
     Parameters
     ----------
     images
-        Originals, shape ``(N, C, H, W)``, values in ``[0, 1]``.
+        Originals: images ``(N, C, H, W)`` with values in ``[0, 1]``, feature
+        rows ``(N, D)`` or windows ``(N, C, T)`` (any finite values).
     reconstructions
         Same shape as ``images``.
 
     Returns
     -------
     torch.Tensor
-        Shape ``(N,)``, float64.
+        Shape ``(N,)``, float64 (also the anomaly score of
+        :func:`aeutils.anomaly.reconstruction_scores`).
     """
-    x, x_hat = _pair(images, reconstructions)
+    x = validate_batch(images, name="images", dtype=torch.float64)
+    x_hat = validate_batch(
+        reconstructions, name="reconstructions", value_range=None, dtype=torch.float64
+    )
+    validate_same_shape(x, x_hat, names=("images", "reconstructions"))
     return (x - x_hat).pow(2).flatten(1).mean(dim=1)
 
 
@@ -60,8 +67,9 @@ def psnr(images: object, reconstructions: object, *, data_range: float = 1.0) ->
     torch.Tensor
         Shape ``(N,)``, float64.
     """
-    data_range = check_positive_float(data_range, name="data_range")
-    mse = per_image_mse(images, reconstructions)
+    data_range = validate_positive_float(data_range, name="data_range")
+    x, x_hat = _pair(images, reconstructions)
+    mse = (x - x_hat).pow(2).flatten(1).mean(dim=1)
     return 10.0 * torch.log10(data_range**2 / mse)
 
 
@@ -93,8 +101,8 @@ def principal_angles(basis_a: object, basis_b: object) -> torch.Tensor:
         ``min(k_a, k_b)`` angles in ascending order, float64. All zeros means
         one subspace contains the other.
     """
-    a = check_matrix(basis_a, name="basis_a", dtype=torch.float64)
-    b = check_matrix(basis_b, name="basis_b", dtype=torch.float64)
+    a = validate_matrix(basis_a, name="basis_a", dtype=torch.float64)
+    b = validate_matrix(basis_b, name="basis_b", dtype=torch.float64)
     if a.shape[0] != b.shape[0] and a.shape[1] == b.shape[1]:
         raise ValueError(
             f"basis_a and basis_b must live in the same space (same number of rows), got "

@@ -2,9 +2,11 @@
 
 This module holds what every chapter reuses: the PCA baseline that chapter 1
 derives and every later chapter compares against, and the autoencoders that
-chapter 3 introduces (:class:`MLPAutoencoder`, :class:`ConvAutoencoder`).
+chapter 3 introduces (:class:`MLPAutoencoder`, :class:`ConvAutoencoder`),
+and the variational autoencoder (:class:`VariationalAutoencoder`, trained
+with :func:`aeutils.losses.negative_elbo`).
 A chapter that teaches a model defines it in a visible cell with exactly the
-source found here; ``tests/test_book.py`` keeps the two identical, so later
+source found here; ``tests/book/test_models_source.py`` keeps the two identical, so later
 chapters can import the class instead of copying it.
 """
 
@@ -15,9 +17,20 @@ import math
 import torch
 from torch import nn
 
-from ._validation import check_images, check_matrix, check_positive_int
+from .validation import (
+    validate_images,
+    validate_matrix,
+    validate_module,
+    validate_positive_int,
+)
 
-__all__ = ["PCA", "ConvAutoencoder", "MLPAutoencoder", "count_parameters"]
+__all__ = [
+    "PCA",
+    "ConvAutoencoder",
+    "MLPAutoencoder",
+    "VariationalAutoencoder",
+    "count_parameters",
+]
 
 
 class PCA:
@@ -53,11 +66,11 @@ class PCA:
     """
 
     def __init__(self, n_components: int) -> None:
-        self.n_components = check_positive_int(n_components, name="n_components")
+        self.n_components = validate_positive_int(n_components, name="n_components")
 
     def fit(self, images: object) -> PCA:
         """Fit the mean and the top principal directions of ``images`` (N, C, H, W)."""
-        x = check_images(images, name="images")
+        x = validate_images(images, name="images")
         n_samples, n_features = x.shape[0], x[0].numel()
         limit = min(n_samples, n_features)
         if self.n_components > limit:
@@ -93,7 +106,7 @@ class PCA:
     def _check_n(self, n_components: int | None) -> int:
         if n_components is None:
             return self.n_components
-        return check_positive_int(n_components, name="n_components", maximum=self.n_components)
+        return validate_positive_int(n_components, name="n_components", maximum=self.n_components)
 
     def encode(self, images: object, *, n_components: int | None = None) -> torch.Tensor:
         """Project images onto the first ``n_components`` directions (default all ``k``).
@@ -102,7 +115,7 @@ class PCA:
         """
         self._check_fitted()
         n = self._check_n(n_components)
-        x = check_images(images, name="images", image_shape=self.image_shape_)
+        x = validate_images(images, name="images", image_shape=self.image_shape_)
         return (x.flatten(1) - self.mean_) @ self.components_[:n].T
 
     def decode(self, codes: object) -> torch.Tensor:
@@ -111,7 +124,7 @@ class PCA:
         A code with ``j < k`` columns uses the first ``j`` directions.
         """
         self._check_fitted()
-        z = check_matrix(codes, name="codes")
+        z = validate_matrix(codes, name="codes")
         if z.shape[1] > self.n_components:
             raise ValueError(
                 f"codes have {z.shape[1]} columns but this PCA keeps only "
@@ -129,7 +142,7 @@ class PCA:
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters of ``model`` (shared tensors counted once)."""
-    unique = {id(p): p for p in model.parameters() if p.requires_grad}
+    unique = {id(p): p for p in validate_module(model).parameters() if p.requires_grad}
     return sum(p.numel() for p in unique.values())
 
 
@@ -244,3 +257,46 @@ class ConvAutoencoder(nn.Module):
 
     def forward(self, images):
         return self.decode(self.encode(images))
+
+
+class VariationalAutoencoder(nn.Module):
+    """MLP VAE: the encoder outputs a mean and a log-variance per code entry.
+
+    The decoder outputs logits of a Bernoulli distribution per pixel;
+    ``decode`` turns them into pixel means in [0, 1], and calling the model
+    reconstructs an image from the mean of its code.
+    """
+
+    def __init__(self, latent_dim=32, hidden_dim=256, image_shape=(1, 28, 28)):
+        super().__init__()
+        if latent_dim < 1 or hidden_dim < 1:
+            raise ValueError(
+                f"latent_dim and hidden_dim must be positive, got "
+                f"latent_dim={latent_dim}, hidden_dim={hidden_dim}."
+            )
+        pixels = math.prod(image_shape)
+        self.encoder = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(pixels, hidden_dim), nn.ReLU(),
+            nn.Linear(hidden_dim, 2 * latent_dim),
+        )  # fmt: skip
+        self.decoder = nn.Sequential(
+            nn.Linear(latent_dim, hidden_dim), nn.ReLU(),
+            nn.Linear(hidden_dim, pixels),
+            nn.Unflatten(1, tuple(image_shape)),
+        )  # fmt: skip
+
+    def encode(self, images):
+        """Mean and log-variance of q(z | x), each of shape (N, k)."""
+        mean, log_var = self.encoder(images).chunk(2, dim=1)
+        return mean, log_var
+
+    def decode_logits(self, codes):
+        return self.decoder(codes)
+
+    def decode(self, codes):
+        return torch.sigmoid(self.decoder(codes))
+
+    def forward(self, images):
+        mean, _ = self.encode(images)
+        return self.decode(mean)

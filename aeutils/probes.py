@@ -13,12 +13,13 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
+from .validation import validate_class_labels, validate_matrix, validate_positive_int
 
 __all__ = [
     "PROBE_MAX_ITER",
@@ -41,47 +42,16 @@ class ProbeResult:
     converged: bool = True
 
 
-def _features(codes: object, *, name: str) -> np.ndarray:
-    if isinstance(codes, torch.Tensor):
-        codes = codes.detach().cpu().numpy()
-    if not isinstance(codes, np.ndarray):
-        raise TypeError(
-            f"{name} must be a torch.Tensor or numpy.ndarray, got "
-            f"{type(codes).__name__}."
-        )
-    if codes.ndim != 2 or codes.shape[0] == 0 or codes.shape[1] == 0:
-        raise ValueError(
-            f"{name} must have shape (N, k) with N, k >= 1, got {codes.shape}. "
-            "Flatten images first, e.g. images.flatten(1)."
-        )
-    if not np.issubdtype(codes.dtype, np.number) or codes.dtype == bool:
-        raise TypeError(f"{name} must be numeric, got dtype {codes.dtype}.")
-    if not np.isfinite(codes).all():
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return codes.astype(np.float32, copy=False)
-
-
-def _labels(labels: object, *, name: str, n: int) -> np.ndarray:
-    if isinstance(labels, torch.Tensor):
-        labels = labels.detach().cpu().numpy()
-    labels = np.asarray(labels)
-    if labels.shape != (n,):
-        raise ValueError(f"{name} must have shape ({n},), got {labels.shape}.")
-    if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"{name} must hold integer class labels, got {labels.dtype}.")
-    return labels
-
-
 def _check(train_codes, train_labels, test_codes, test_labels):
-    x_train = _features(train_codes, name="train_codes")
-    x_test = _features(test_codes, name="test_codes")
+    x_train = validate_matrix(train_codes, name="train_codes").numpy()
+    x_test = validate_matrix(test_codes, name="test_codes").numpy()
     if x_train.shape[1] != x_test.shape[1]:
         raise ValueError(
             f"train_codes and test_codes must have the same number of columns, "
             f"got {x_train.shape[1]} and {x_test.shape[1]}."
         )
-    y_train = _labels(train_labels, name="train_labels", n=len(x_train))
-    y_test = _labels(test_labels, name="test_labels", n=len(x_test))
+    y_train = validate_class_labels(train_labels, name="train_labels", n=len(x_train))
+    y_test = validate_class_labels(test_labels, name="test_labels", n=len(x_test))
     if len(np.unique(y_train)) < 2:
         raise ValueError("train_labels hold a single class; a probe needs two or more.")
     return x_train, y_train, x_test, y_test
@@ -162,9 +132,6 @@ def knn_probe(
     With ``n_neighbors=1`` this is the 1-NN accuracy used to compare 2-D
     embeddings (Sainburg et al., 2021).
     """
-    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, int):
-        raise TypeError(f"n_neighbors must be an int, got {n_neighbors!r}.")
-    if n_neighbors < 1:
-        raise ValueError(f"n_neighbors must be at least 1, got {n_neighbors}.")
+    n_neighbors = validate_positive_int(n_neighbors, name="n_neighbors")
     classifier = KNeighborsClassifier(n_neighbors=n_neighbors)
     return _score(classifier, train_codes, train_labels, test_codes, test_labels)

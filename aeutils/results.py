@@ -13,17 +13,16 @@ repository (found by walking up from the working directory to
 from __future__ import annotations
 
 import json
-import math
 import os
-import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import yaml
+
+from .validation import validate_mapping, validate_name, validate_real
 
 __all__ = [
     "METRICS",
-    "chapters_with_results",
     "load_results",
     "record_result",
     "results_dir",
@@ -57,8 +56,7 @@ def results_dir() -> Path:
 
 
 def _check_row(model: str, metrics: dict) -> dict:
-    if not isinstance(model, str) or not model:
-        raise ValueError("model must be a non-empty name, e.g. 'deep MLP AE'.")
+    validate_name(model, name="model", example="deep MLP AE")
     unknown = sorted(set(metrics) - set(METRICS))
     if unknown:
         raise ValueError(
@@ -69,11 +67,8 @@ def _check_row(model: str, metrics: dict) -> dict:
     for name, value in metrics.items():
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number, got {value!r}.")
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be finite, got {value}.")
-        row[name] = int(value) if isinstance(value, int) else float(value)
+        number = validate_real(value, name=name)
+        row[name] = int(number) if isinstance(value, (int, np.integer)) else number
     return row
 
 
@@ -94,8 +89,7 @@ def record_result(chapter: str, model: str, **metrics: float | int | None) -> di
     dict
         The row as stored. Recording the same model again replaces its row.
     """
-    if not isinstance(chapter, str) or not chapter:
-        raise ValueError("chapter must be the notebook's name, e.g. '03_deep'.")
+    validate_name(chapter, name="chapter", example="03_deep_autoencoder")
     row = _check_row(model, metrics)
     folder = results_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,8 +100,11 @@ def record_result(chapter: str, model: str, **metrics: float | int | None) -> di
     return row
 
 
-def load_results(chapters: list[str]) -> dict[str, list[dict]]:
+def load_results(chapters: list[str] | None = None) -> dict[str, list[dict]]:
     """Read the rows every chapter in ``chapters`` recorded.
+
+    ``chapters=None`` reads every chapter that recorded results, in the order
+    of their file names (the book's order).
 
     Raises
     ------
@@ -116,6 +113,9 @@ def load_results(chapters: list[str]) -> dict[str, list[dict]]:
         naming the chapter and the folder looked in.
     """
     folder = results_dir()
+    if chapters is None:
+        chapters = sorted(path.stem for path in folder.glob("*.json"))
+    chapters = [validate_name(c, name="chapters[i]", example="03_deep_autoencoder") for c in chapters]
     missing = [c for c in chapters if not (folder / f"{c}.json").is_file()]
     if missing:
         raise FileNotFoundError(
@@ -125,65 +125,13 @@ def load_results(chapters: list[str]) -> dict[str, list[dict]]:
     return {c: json.loads((folder / f"{c}.json").read_text()) for c in chapters}
 
 
-def _book_root(start: Path | None = None) -> Path:
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_toc.yml").is_file():
-            return folder
-    raise FileNotFoundError(
-        f"No _toc.yml in {here} or its parents; run this inside the course's "
-        "repository (or pass root=)."
-    )
-
-
-def _toc_files(toc: dict) -> list[str]:
-    files = [toc["root"]] if "root" in toc else []
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return files
-
-
-def chapters_with_results(root: str | os.PathLike | None = None) -> list[str]:
-    """Notebook names, in book order, of the chapters that call record_result.
-
-    The list is read from ``_toc.yml`` and the notebooks themselves, so a new
-    chapter that records results joins the closing table without a change
-    here. A notebook must record under its own name.
-
-    Raises
-    ------
-    ValueError
-        If a chapter records results under another chapter's name.
-    """
-    base = _book_root(None if root is None else Path(root))
-    toc = yaml.safe_load((base / "_toc.yml").read_text())
-    chapters = []
-    for file in _toc_files(toc):
-        path = base / f"{file}.ipynb"
-        if not path.is_file():
-            continue
-        cells = json.loads(path.read_text())["cells"]
-        source = "\n".join(
-            "".join(c["source"]) for c in cells if c["cell_type"] == "code"
-        )
-        names = set(re.findall(r'record_result\(\s*"([^"]+)"', source))
-        if not names:
-            continue
-        if names != {path.stem}:
-            raise ValueError(
-                f"{path.name} records results as {sorted(names)}; use its own "
-                f"name, record_result({path.stem!r}, ...)."
-            )
-        chapters.append(path.stem)
-    return chapters
-
-
 def results_table(results: dict[str, list[dict]]) -> pd.DataFrame:
     """One row per recorded model, columns in :data:`METRICS` order.
 
     ``results`` is what :func:`load_results` returns; metrics a chapter did
     not measure are missing values (NaN).
     """
+    results = validate_mapping(results, name="results", example="{chapter: rows}")
     rows = [
         {"chapter": chapter, **row}
         for chapter, chapter_rows in results.items()

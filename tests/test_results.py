@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from aeutils import results
+from course import results as course_results
 
 ROOT = Path(__file__).resolve().parents[1]
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -35,7 +36,7 @@ def _trains_a_model(path: Path) -> bool:
 def test_every_chapter_that_trains_records_its_row(path):
     if path.stem == CLOSING_PAGE or not _trains_a_model(path):
         pytest.skip("trains no model")
-    assert path.stem in results.chapters_with_results(ROOT), (
+    assert path.stem in course_results.chapters_with_results(ROOT), (
         f"{path.name} trains a model but never calls "
         f'record_result("{path.stem}", model=..., ...) for the closing page'
     )
@@ -49,7 +50,7 @@ def test_closing_page_comes_last_and_reads_the_toc():
     assert files[-1] == f"book/{CLOSING_PAGE}"
     assert sorted(files) == files, "the book executes notebooks in sorted order"
     code = _code(ROOT / "book" / f"{CLOSING_PAGE}.ipynb")
-    assert "chapters_with_results()" in code and "load_results(" in code
+    assert "load_results()" in code and "results_table(" in code
     assert "record_result(" not in code
 
 
@@ -62,7 +63,7 @@ def test_chapters_with_results_rejects_a_foreign_name(tmp_path):
     cell = {"cell_type": "code", "source": ['record_result("02_y", model="m")']}
     (tmp_path / "book" / "03_x.ipynb").write_text(json.dumps({"cells": [cell]}))
     with pytest.raises(ValueError, match="03_x"):
-        results.chapters_with_results(tmp_path)
+        course_results.chapters_with_results(tmp_path)
 
 
 def test_load_results_fails_loudly_and_table_has_one_row_per_model(

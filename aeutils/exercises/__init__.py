@@ -6,18 +6,21 @@ mistakes (forgetting to centre, an off-by-one, radians instead of degrees...)
 to say which one it is. It never raises for a wrong answer: it returns a
 :class:`Feedback`, which displays as a green or red box in a notebook.
 
-The checks live in one module per chapter (``ch01_pca``, ``ch02_linear``,
-...) and are all available from here: ``exercises.check_pca_reconstruction``.
+The checks live in one module per chapter, named by its topic (``pca``,
+``linear_autoencoder``, ``deep_autoencoder``, ``denoising``,
+``sparse_contractive``, ``anomaly_images``, ``variational_autoencoder``);
+:class:`Feedback` and the helpers they share are in :mod:`feedback`. All
+checks are re-exported here: ``exercises.check_pca_reconstruction``.
 """
 
-from ._core import Feedback
-from .ch01_pca import check_components_for_variance, check_pca_reconstruction
-from .ch02_linear import check_principal_angles, check_tied_autoencoder
-from .ch03_deep import check_mlp_halves
-from .ch04_denoising import check_masking_noise, check_psnr
-from .ch05_sparse import check_kl_sparsity_penalty
-from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
-from .ch07_vae import check_kl_divergence, check_reparameterize
+from .feedback import Feedback
+from .pca import check_components_for_variance, check_pca_reconstruction
+from .linear_autoencoder import check_principal_angles, check_tied_autoencoder
+from .deep_autoencoder import check_mlp_halves
+from .denoising import check_masking_noise, check_psnr
+from .sparse_contractive import check_kl_sparsity_penalty
+from .anomaly_images import check_anomaly_scores, check_validation_threshold
+from .variational_autoencoder import check_kl_divergence, check_reparameterize
 
 __all__ = [
     "Feedback",
