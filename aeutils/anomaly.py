@@ -8,8 +8,9 @@ adds the pieces around them that every reconstruction-based detector needs:
   is normal; its training images split into a fitting and a *normal-only*
   validation part; the whole test set scored, the other classes anomalous);
 - :func:`fit_reconstruction_detector`: the course's reconstruction-error
-  detector (chapter 3's MLP autoencoder) trained on normal images, shared
-  by chapters 6 and 7 so that both use the same recipe;
+  detector trained on normal data, its shape taken from the data (an MLP
+  autoencoder for images, feature rows or sensor windows), so that every
+  chapter uses the same recipe;
 - :func:`reconstruction_scores`: one anomaly score per input, its mean
   squared reconstruction error, for any model or reconstruct function;
 - :func:`threshold_from_normal`: a threshold set on normal validation scores
@@ -33,23 +34,24 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-
 from sklearn.metrics import confusion_matrix
+from torch import nn
 
 from .data.datasets import ImageDataset
 from .metrics import per_image_mse
-from .models import MLPAutoencoder
+from .models import FeatureAutoencoder, MLPAutoencoder
 from .train import History, fit, predict, seed_everything
 from .validation import (
     as_tensor,
+    validate_batch,
     validate_binary_labels,
     validate_callable,
     validate_fraction,
+    validate_index,
     validate_positive_int,
     validate_real,
     validate_scores,
     validate_seed,
-    validate_index,
 )
 
 __all__ = [
@@ -137,30 +139,38 @@ def one_class_split(
 
 
 def fit_reconstruction_detector(
-    images: object,
+    inputs: object,
     *,
     latent_dim: int = 16,
     hidden_dims: tuple[int, ...] = (256,),
     epochs: int = 20,
     lr: float = 3e-3,
+    batch_size: int = 256,
     seed: int = 0,
     progress: bool = False,
-) -> tuple[MLPAutoencoder, History]:
-    """Train an MLP autoencoder on normal images, to score by its error.
+) -> tuple[nn.Module, History]:
+    """Train an MLP autoencoder on normal data, to score by its error.
 
-    The defaults are the one-class setting of chapter 6 (784-256-16, 20
-    epochs, cosine learning-rate schedule), which chapter 7 reuses for its
-    comparison with the VAE.
+    The model takes its shape from the data:
+
+    - images ``(N, C, H, W)`` with values in ``[0, 1]`` get an
+      :class:`~aeutils.models.MLPAutoencoder` (sigmoid output, pixels);
+    - feature rows ``(N, D)`` and sensor windows ``(N, C, T)``, any finite
+      values (standardise them first), get a
+      :class:`~aeutils.models.FeatureAutoencoder` (linear output).
+
+    The defaults are the image setting (784-256-16, 20 epochs, cosine
+    learning-rate schedule).
 
     Parameters
     ----------
-    images
-        Normal training images, shape ``(N, C, H, W)``, values in ``[0, 1]``.
+    inputs
+        Normal training data, one example per row of the first axis.
     latent_dim, hidden_dims
-        The autoencoder's code size and hidden widths (see
-        :class:`aeutils.models.MLPAutoencoder`).
-    epochs, lr
-        Training length and peak learning rate of :func:`aeutils.train.fit`.
+        The autoencoder's code size and hidden widths.
+    epochs, lr, batch_size
+        Training length, peak learning rate and batch size of
+        :func:`aeutils.train.fit`.
     seed
         Seeds the initial weights and the batch order: the same seed gives the
         same detector.
@@ -172,13 +182,24 @@ def fit_reconstruction_detector(
     model, history
         The trained autoencoder and its training history.
     """
+    x = validate_batch(inputs, name="inputs")
     seed_everything(seed)
-    model = MLPAutoencoder(latent_dim=latent_dim, hidden_dims=hidden_dims)
+    if x.ndim == 4:
+        model: nn.Module = MLPAutoencoder(
+            latent_dim=latent_dim,
+            hidden_dims=hidden_dims,
+            image_shape=tuple(x.shape[1:]),
+        )
+    else:
+        model = FeatureAutoencoder(
+            tuple(x.shape[1:]), latent_dim=latent_dim, hidden_dims=hidden_dims
+        )
     history = fit(
         model,
-        images,
+        x,
         epochs=epochs,
         lr=lr,
+        batch_size=batch_size,
         lr_schedule="cosine",
         seed=seed,
         progress=progress,

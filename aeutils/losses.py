@@ -101,7 +101,7 @@ def negative_elbo(
     logits = model.decode_logits(codes)
     bce = F.binary_cross_entropy_with_logits(logits, images, reduction="none")
     reconstruction = bce.flatten(1).sum(dim=1).mean()
-    kl = kl_per_dimension(mean, log_var).sum(dim=1).mean()
+    kl = kl_per_dimension(mean, log_var).flatten(1).sum(dim=1).mean()
     return {"loss": reconstruction + beta * kl, "reconstruction": reconstruction, "kl": kl}
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 from .losses import LossFn, mse_loss
 from .validation import (
@@ -49,6 +50,7 @@ __all__ = [
     "device_of",
     "evaluate",
     "fit",
+    "fit_classifier",
     "predict",
     "seed_everything",
     "select_device",
@@ -516,4 +518,73 @@ def fit(
             line += f", validation loss {history.val_loss[-1]:.5f}"
         status.update(line)
     status.update(history.summary(), final=True)
+    return history
+
+
+def fit_classifier(
+    model: nn.Module,
+    images: object,
+    labels: object,
+    *,
+    epochs: int = 3,
+    batch_size: int = 256,
+    lr: float = 1e-3,
+    seed: int = 0,
+    device: str | torch.device | None = None,
+) -> History:
+    """Train ``model`` to predict ``labels`` with cross-entropy and Adam.
+
+    The small classifiers that score generated images (chapters 12 and 13)
+    train with this; :func:`fit` trains everything that reconstructs.
+
+    Parameters
+    ----------
+    model
+        Returns one logit per class, shape ``(N, n_classes)``.
+    images
+        Inputs ``(N, C, H, W)`` in ``[0, 1]`` (or features ``(N, D)``).
+    labels
+        Integer class labels, shape ``(N,)``.
+    epochs, batch_size, lr, seed, device
+        As in :func:`fit` (constant learning rate).
+
+    Returns
+    -------
+    History
+        The mean training cross-entropy and the time of each epoch.
+    """
+    model = validate_module(model)
+    x = validate_batch(images, name="images")
+    if not isinstance(labels, torch.Tensor):
+        labels = torch.as_tensor(np.asarray(labels))
+    if labels.shape != (len(x),) or labels.is_floating_point():
+        raise ValueError(
+            f"labels must be integers of shape ({len(x)},), one per image, got "
+            f"dtype {labels.dtype} and shape {tuple(labels.shape)}."
+        )
+    epochs = validate_positive_int(epochs, name="epochs")
+    batch_size = validate_positive_int(batch_size, name="batch_size")
+    lr = validate_positive_float(lr, name="lr")
+    device = select_device(device)
+    model.to(device)
+    x, y = x.to(device), labels.long().to(device)
+    optim = torch.optim.Adam(model.parameters(), lr=lr)
+    seed = validate_seed(seed)
+    torch.manual_seed(seed)
+    shuffle = torch.Generator().manual_seed(seed)
+    history = History(device=str(device), model_name=type(model).__name__)
+    model.train()
+    for _ in range(epochs):
+        start = time.perf_counter()
+        total = torch.zeros((), device=device)
+        order = torch.randperm(len(x), generator=shuffle).to(device)
+        for index in _batches(len(x), batch_size, order):
+            loss = F.cross_entropy(model(x[index]), y[index])
+            optim.zero_grad(set_to_none=True)
+            loss.backward()
+            optim.step()
+            total += loss.detach() * len(index)
+        history.train_loss.append(float(total) / len(x))
+        history.epoch_seconds.append(time.perf_counter() - start)
+    model.eval()
     return history

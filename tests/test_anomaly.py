@@ -8,7 +8,7 @@ import pytest
 import torch
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
-from aeutils import anomaly, metrics, viz
+from aeutils import anomaly, metrics, models, train, viz
 from aeutils.data import ImageDataset
 from aeutils.models import PCA
 
@@ -71,6 +71,40 @@ def test_fit_reconstruction_detector_is_seeded_and_learns_the_normal_images():
 def test_fit_reconstruction_detector_rejects_bad_images():
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
         anomaly.fit_reconstruction_detector(IMAGES * 255, epochs=1)
+
+
+@pytest.mark.parametrize(
+    ("shape", "model_class"),
+    [((40, 6), models.FeatureAutoencoder), ((40, 3, 10), models.FeatureAutoencoder),
+     ((40, 1, 8, 8), models.MLPAutoencoder)],
+)  # fmt: skip
+def test_fit_reconstruction_detector_takes_its_shape_from_the_data(shape, model_class):
+    data = torch.rand(*shape, generator=torch.Generator().manual_seed(2))
+    model, _ = anomaly.fit_reconstruction_detector(
+        data, latent_dim=2, hidden_dims=(8,), epochs=2, batch_size=16
+    )
+    assert type(model) is model_class
+    assert model.encode(data).shape == (40, 2)
+    scores = anomaly.reconstruction_scores(model, data)
+    assert scores.shape == (40,) and np.isfinite(scores).all()
+
+
+def test_feature_detector_reconstructs_values_outside_zero_one():
+    # Standardised features are centred on 0 with unit spread: a sigmoid
+    # output could never reach the negative half, a linear one learns it.
+    generator = torch.Generator().manual_seed(3)
+    factors = torch.randn(256, 2, generator=generator)
+    rows = factors @ torch.randn(2, 6, generator=generator) * 2.0
+    model, history = anomaly.fit_reconstruction_detector(
+        rows, latent_dim=2, hidden_dims=(16,), epochs=60, batch_size=64, lr=1e-2
+    )
+    assert history.train_loss[-1] < 0.05 * rows.var().item()
+    assert (train.predict(model, rows) < 0).any()
+
+
+def test_fit_reconstruction_detector_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="inputs must be a batch"):
+        anomaly.fit_reconstruction_detector(torch.rand(5), epochs=1)
 
 
 def test_per_image_mse_averages_every_axis_but_the_first():

@@ -118,3 +118,22 @@ def test_chapter_defines_the_same_class():
     assert any(s.startswith(expected) for s in sources), (
         "book/07's VariationalAutoencoder cell must match aeutils/vae.py"
     )
+
+
+def test_spatial_vae_keeps_a_spatial_code_and_sums_its_kl():
+    from aeutils.models import SpatialVAE
+
+    torch.manual_seed(0)
+    model = SpatialVAE(latent_channels=4, channels=(8, 16))
+    images = torch.rand(3, 1, 28, 28)
+    mean, log_var = model.encode(images)
+    assert mean.shape == log_var.shape == (3, 4, 7, 7)
+    assert model(images).shape == images.shape
+    with torch.no_grad():
+        output = model(images)
+    assert 0 <= float(output.min()) and float(output.max()) <= 1
+    terms = negative_elbo(model, images)
+    kl = kl_per_dimension(mean, log_var).flatten(1).sum(dim=1).mean()
+    assert torch.allclose(terms["kl"], kl)  # summed over all 196 entries
+    with pytest.raises(ValueError, match="positive"):
+        SpatialVAE(latent_channels=0)

@@ -380,3 +380,32 @@ def test_custom_loss_that_broadcasts_is_caught():
         fit(WrongShape(), torch.rand(16, 1, 8, 8), loss_fn=loss_fn, epochs=1, progress=False)
     with pytest.raises(ValueError, match="different shapes"):
         evaluate(WrongShape(), torch.rand(16, 1, 8, 8), loss_fn=loss_fn)
+
+
+def test_fit_classifier_learns_a_separable_problem():
+    from aeutils.models import MLPClassifier
+    from aeutils.train import fit_classifier
+
+    generator = torch.Generator().manual_seed(0)
+    images = torch.rand(600, 1, 4, 4, generator=generator) * 0.5
+    labels = torch.arange(600) % 2
+    images[labels == 1, :, :2] += 0.5  # class 1 is bright at the top
+    model = MLPClassifier(hidden_dim=16, n_classes=2, image_shape=(1, 4, 4))
+    history = fit_classifier(model, images, labels, epochs=30, lr=1e-2)
+    assert history.epochs == 30 and history.train_loss[-1] < history.train_loss[0]
+    accuracy = (predict(model, images).argmax(dim=1) == labels).float().mean()
+    assert float(accuracy) > 0.95
+    assert predict(model.features, images).shape == (600, 16)
+
+
+def test_fit_classifier_rejects_bad_labels():
+    from aeutils.models import MLPClassifier
+    from aeutils.train import fit_classifier
+
+    model = MLPClassifier(hidden_dim=4, n_classes=2, image_shape=(1, 2, 2))
+    with pytest.raises(ValueError, match="labels"):
+        fit_classifier(model, torch.rand(5, 1, 2, 2), torch.zeros(4, dtype=torch.long))
+    with pytest.raises(ValueError, match="labels"):
+        fit_classifier(model, torch.rand(5, 1, 2, 2), torch.zeros(5))
+    with pytest.raises(ValueError, match="n_classes"):
+        MLPClassifier(hidden_dim=4, n_classes=1)

@@ -8,7 +8,10 @@ to say which one it is. It never raises for a wrong answer: it returns a
 
 The checks live in one module per chapter, named by its topic (``pca``,
 ``linear_autoencoder``, ``deep_autoencoder``, ``denoising``,
-``sparse_contractive``, ``anomaly_images``, ``variational_autoencoder``);
+``sparse_contractive``, ``codes_as_features``, ``compression``,
+``anomaly_images``, ``anomaly_tables_sensors``,
+``sparse_autoencoders_interpretability``, ``variational_autoencoder``,
+``latent_diffusion``);
 :class:`Feedback` and the helpers they share are in :mod:`feedback`. All
 checks are re-exported here: ``exercises.check_pca_reconstruction``.
 """
@@ -20,12 +23,18 @@ from .deep_autoencoder import check_mlp_halves
 from .denoising import check_masking_noise, check_psnr
 from .sparse_contractive import check_kl_sparsity_penalty
 from .anomaly_images import check_anomaly_scores, check_validation_threshold
+from .anomaly_tables_sensors import check_fault_channel
 from .variational_autoencoder import check_kl_divergence, check_reparameterize
+from .sparse_autoencoders_interpretability import check_class_entropy
+from .latent_diffusion import check_add_noise
 
 __all__ = [
     "Feedback",
+    "check_add_noise",
     "check_anomaly_scores",
+    "check_class_entropy",
     "check_components_for_variance",
+    "check_fault_channel",
     "check_mlp_halves",
     "check_masking_noise",
     "check_kl_sparsity_penalty",

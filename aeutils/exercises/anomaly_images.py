@@ -1,4 +1,4 @@
-"""Chapter 6 (anomaly detection): checks for the coding exercises."""
+"""Anomaly detection on images: checks for the coding exercises."""
 
 from __future__ import annotations
 
