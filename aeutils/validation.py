@@ -642,7 +642,7 @@ def validate_module(model: object, *, name: str = "model") -> torch.nn.Module:
 def validate_path(path: object, *, name: str = "path") -> Path:
     """Validate a file path given as a string or ``os.PathLike``."""
     if not isinstance(path, (str, os.PathLike)) or not str(path):
-        raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {path!r}.")
+        raise TypeError(f"{name} must be a path (str or pathlib.Path), got {path!r}.")
     return Path(path)
 
 
