@@ -351,10 +351,10 @@ def validate_positive_int(value: object, *, name: str, maximum: int | None = Non
     """Validate a positive integer, optionally bounded above."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r}).")
+    if maximum is not None and not 1 <= value <= maximum:
+        raise ValueError(f"{name} must be between 1 and {maximum}, got {value}.")
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}.")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {value}.")
     return int(value)
 
 

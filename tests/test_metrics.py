@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -55,3 +56,12 @@ def test_principal_angles_validates():
         metrics.principal_angles(torch.ones(10, 2), torch.rand(10, 2))
     with pytest.raises(ValueError, match="2-D matrix"):
         metrics.principal_angles(torch.rand(10), torch.rand(10, 2))
+
+
+def test_per_image_mse_averages_every_axis_but_the_first():
+    x = torch.zeros(3, 2, 4, 4)
+    x_hat = x.clone()
+    x_hat[1, 0, 0, 0] = 2.0  # one pixel off by 2 out of 32 values
+    assert metrics.per_image_mse(x, x_hat).tolist() == [0.0, 4.0 / 32, 0.0]
+    rows = np.arange(6.0).reshape(2, 3)
+    assert metrics.per_image_mse(rows, rows + 1).tolist() == [1.0, 1.0]
