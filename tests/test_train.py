@@ -184,8 +184,8 @@ def test_evaluate_refuses_to_return_nan(images):
 @pytest.mark.parametrize(
     ("kwargs", "error", "pattern"),
     [
-        ({"lr": "1e-3"}, TypeError, "lr must be a number.*without quotes"),
-        ({"lr": float("nan")}, ValueError, "lr must be finite"),
+        ({"lr": "1e-3"}, TypeError, "lr must be a real number.*without quotes"),
+        ({"lr": float("nan")}, ValueError, "lr must be a finite number"),
         ({"weight_decay": -1.0}, ValueError, "weight_decay must be zero or positive"),
         ({"seed": 0.5}, TypeError, "seed must be an int"),
         ({"device": "gpu"}, ValueError, "device must be 'cpu', 'cuda'"),
