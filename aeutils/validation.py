@@ -58,6 +58,7 @@ __all__ = [
     "validate_range",
     "validate_real",
     "validate_same_shape",
+    "validate_tensor",
     "validate_scores",
     "validate_seed",
     "validate_vector",
@@ -316,6 +317,19 @@ def validate_matrix(
         )
     _check_finite_nonempty(tensor, name=name)
     return tensor
+
+
+def validate_tensor(value: object, *, name: str) -> torch.Tensor:
+    """A finite, non-empty floating-point tensor, returned as is (its
+    gradient kept), such as an encoder's ``mean`` and ``log_var``."""
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        raise TypeError(
+            f"{name} must be a floating-point torch tensor (what the encoder returns), got "
+            f"{getattr(value, 'dtype', type(value).__name__)}; convert arrays with "
+            "torch.as_tensor(x, dtype=torch.float32)."
+        )
+    _check_finite_nonempty(value, name=name, unit="row")
+    return value
 
 
 def validate_same_shape(a: torch.Tensor, b: torch.Tensor, *, names: tuple[str, str]) -> None:
