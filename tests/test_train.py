@@ -380,3 +380,12 @@ def test_custom_loss_that_broadcasts_is_caught():
         fit(WrongShape(), torch.rand(16, 1, 8, 8), loss_fn=loss_fn, epochs=1, progress=False)
     with pytest.raises(ValueError, match="different shapes"):
         evaluate(WrongShape(), torch.rand(16, 1, 8, 8), loss_fn=loss_fn)
+
+
+def test_predict_refuses_nan_outputs():
+    """Issue 19: a diverged model's NaN is an error, not a result."""
+    model = torch.nn.Linear(4, 4)
+    with torch.no_grad():
+        model.weight.fill_(float("nan"))
+    with pytest.raises(ValueError, match="the output of function contains 16 NaN"):
+        predict(model, torch.rand(4, 4))
