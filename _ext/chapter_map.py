@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
@@ -36,21 +36,13 @@ _TARGET = re.compile(r"\([\w-]+\)=")  # a MyST label line, "(notation)="
 _SENTENCE = re.compile(r"^(.+?[.!?])(?=\s+[A-Z(*_$`\"']|$)", re.DOTALL)
 SUMMARY_CHARS = 160
 
-
-def toc_pages(toc: dict) -> list[dict]:
-    """The chapters of ``_toc.yml``: file, part caption and whether numbered.
-
-    The one place this extension reads the table of contents.
-    """
-    pages = []
-    for part in toc.get("parts", []):
-        for chapter in part.get("chapters", []):
-            pages.append({
-                "file": chapter["file"],
-                "part": part.get("caption", ""),
-                "numbered": bool(part.get("numbered")),
-            })
-    return pages
+# The table of contents is read by the course tooling (course/notebooks.py)
+# beside the repository's _ext/ (or above a student edition's copy of it).
+for _folder in Path(__file__).resolve().parents:
+    if (_folder / "course" / "notebooks.py").is_file():
+        sys.path.insert(0, str(_folder))
+        break
+from course.notebooks import toc_pages  # noqa: E402
 
 
 def _read_page(root: Path, file: str) -> tuple[Path, str, dict]:
@@ -97,9 +89,10 @@ def title_and_summary(path: Path, markdown: str, metadata: dict) -> tuple[str, s
 
 def chapter_rows(root: Path, times: dict[str, dict[str, float]]) -> list[dict]:
     """One row per page of the table of contents, in its order."""
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
     rows, number = [], 0
-    for page in toc_pages(toc):
+    for page in toc_pages(root):
+        if page["kind"] != "chapter":
+            continue
         path, markdown, metadata = _read_page(root, page["file"])
         title, summary = title_and_summary(path, markdown, metadata)
         if page["numbered"]:
@@ -108,7 +101,9 @@ def chapter_rows(root: Path, times: dict[str, dict[str, float]]) -> list[dict]:
         # .ipynb there, and the copy names its source (course/executed.py).
         source = (metadata.get("course_execution") or {}).get("source", path.name)
         rows.append({
-            **page,
+            "file": page["file"],
+            "part": page["part"],
+            "numbered": page["numbered"],
             "number": number if page["numbered"] else None,
             "title": title,
             "summary": summary,

@@ -27,7 +27,6 @@ import dataclasses
 import hashlib
 import inspect
 import json
-import math
 import os
 import pickle
 import re
@@ -39,9 +38,11 @@ from typing import Any
 import torch
 from torch import nn
 
-__all__ = ["ENV_VAR", "TrainedModel", "default_model_cache", "recipe_key", "train_once"]
+from aeutils.validation import validate_path, validate_real, validate_seed
 
-ENV_VAR = "AEUTILS_MODEL_CACHE"
+__all__ = ["TrainedModel", "default_model_cache", "recipe_key", "train_once"]
+
+_CACHE_VARIABLE = "AEUTILS_MODEL_CACHE"
 #: What reading a damaged copy raises (json, torch.load, load_state_dict).
 _UNREADABLE = (OSError, EOFError, KeyError, TypeError, ValueError, RuntimeError,
                pickle.UnpicklingError)
@@ -76,8 +77,8 @@ class TrainedModel:
 
 def default_model_cache() -> Path:
     """``AEUTILS_MODEL_CACHE`` if set, else ``<user cache>/aeutils/models``."""
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
+    if os.environ.get(_CACHE_VARIABLE):
+        return Path(os.environ[_CACHE_VARIABLE])
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("aeutils")) / "models"
@@ -94,11 +95,10 @@ def _package_digest() -> str:
 
 
 def _check_json(value: Any, where: str) -> None:
-    if value is None or isinstance(value, (str, bool, int)):
+    if value is None or isinstance(value, (str, int)):  # bool is an int
         return
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"recipe{where} must be finite, got {value}.")
+        validate_real(value, name=f"recipe{where}")
         return
     if isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
@@ -136,8 +136,7 @@ def _check_arguments(name, build, train, recipe, seed) -> None:
             f"{recipe!r}."
         )
     _check_json(recipe, "")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+    validate_seed(seed)
 
 
 def _architecture(model: nn.Module) -> dict:
@@ -291,9 +290,11 @@ def train_once(
     from aeutils.train import seed_everything
 
     _check_arguments(name, build, train, recipe, seed)
-    if cache_dir is not None and not isinstance(cache_dir, (str, os.PathLike)):
-        raise TypeError(f"cache_dir must be a folder path or None, got {cache_dir!r}.")
-    folder = Path(cache_dir) if cache_dir is not None else default_model_cache()
+    folder = (
+        default_model_cache()
+        if cache_dir is None
+        else validate_path(cache_dir, name="cache_dir")
+    )
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"cache_dir {folder} is a file; pass a folder.")
     seed_everything(seed)

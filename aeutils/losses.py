@@ -27,6 +27,7 @@ from .validation import (
     validate_model_output,
     validate_nonnegative_float,
     validate_same_shape,
+    validate_tensor,
 )
 
 __all__ = [
@@ -51,20 +52,27 @@ def mse_loss(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:
     return F.mse_loss(output, batch)
 
 
+def _validate_posterior(mean: torch.Tensor, log_var: torch.Tensor) -> None:
+    """Finite tensors of one shape: a broadcast would silently mix images."""
+    validate_tensor(mean, name="mean")
+    validate_tensor(log_var, name="log_var")
+    validate_same_shape(mean, log_var, names=("mean", "log_var"))
+
+
 def reparameterize(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     """A sample ``z = mean + std * eps`` with ``eps ~ N(0, I)``.
 
     The randomness sits in ``eps`` alone, so gradients flow to ``mean`` and
     ``log_var`` through an ordinary multiply and add.
     """
-    validate_same_shape(mean, log_var, names=("mean", "log_var"))
+    _validate_posterior(mean, log_var)
     std = torch.exp(0.5 * log_var)
     return mean + std * torch.randn_like(std)
 
 
 def kl_per_dimension(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
     """KL(N(mean, exp(log_var)) || N(0, 1)) per image and code entry, (N, k)."""
-    validate_same_shape(mean, log_var, names=("mean", "log_var"))
+    _validate_posterior(mean, log_var)
     return 0.5 * (mean.pow(2) + log_var.exp() - 1.0 - log_var)
 
 
@@ -96,6 +104,7 @@ def negative_elbo(
         :func:`aeutils.train.fit` records per epoch.
     """
     beta = validate_nonnegative_float(beta, name="beta")
+    images = validate_images(images, name="images")
     mean, log_var = model.encode(images)
     codes = reparameterize(mean, log_var)
     logits = model.decode_logits(codes)

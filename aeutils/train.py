@@ -43,6 +43,7 @@ from .validation import (
     validate_positive_float,
     validate_positive_int,
     validate_seed,
+    validate_tensor,
 )
 
 __all__ = [
@@ -271,7 +272,10 @@ def predict(
                     "e.g. predict(lambda x: model(x)[0], images)."
                 )
             outputs.append(output.cpu())
-    return torch.cat(outputs)
+    result = torch.cat(outputs)
+    if result.is_floating_point():  # a diverged model's NaN must not pass on
+        validate_tensor(result, name="the output of function")
+    return result
 
 
 class _Progress:

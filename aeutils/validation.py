@@ -58,6 +58,7 @@ __all__ = [
     "validate_range",
     "validate_real",
     "validate_same_shape",
+    "validate_tensor",
     "validate_scores",
     "validate_seed",
     "validate_vector",
@@ -318,6 +319,19 @@ def validate_matrix(
     return tensor
 
 
+def validate_tensor(value: object, *, name: str) -> torch.Tensor:
+    """A finite, non-empty floating-point tensor, returned as is (its
+    gradient kept), such as an encoder's ``mean`` and ``log_var``."""
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        raise TypeError(
+            f"{name} must be a floating-point torch tensor (what the encoder returns), got "
+            f"{getattr(value, 'dtype', type(value).__name__)}; convert arrays with "
+            "torch.as_tensor(x, dtype=torch.float32)."
+        )
+    _check_finite_nonempty(value, name=name, unit="row")
+    return value
+
+
 def validate_same_shape(a: torch.Tensor, b: torch.Tensor, *, names: tuple[str, str]) -> None:
     """Raise if two tensors differ in shape."""
     if a.shape != b.shape:
@@ -351,10 +365,10 @@ def validate_positive_int(value: object, *, name: str, maximum: int | None = Non
     """Validate a positive integer, optionally bounded above."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r}).")
+    if maximum is not None and not 1 <= value <= maximum:
+        raise ValueError(f"{name} must be between 1 and {maximum}, got {value}.")
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}.")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {value}.")
     return int(value)
 
 
@@ -642,7 +656,7 @@ def validate_module(model: object, *, name: str = "model") -> torch.nn.Module:
 def validate_path(path: object, *, name: str = "path") -> Path:
     """Validate a file path given as a string or ``os.PathLike``."""
     if not isinstance(path, (str, os.PathLike)) or not str(path):
-        raise TypeError(f"{name} must be a file path (str or pathlib.Path), got {path!r}.")
+        raise TypeError(f"{name} must be a path (str or pathlib.Path), got {path!r}.")
     return Path(path)
 
 

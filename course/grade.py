@@ -17,7 +17,10 @@ to the submission, so a student can neither see nor edit them, and the whole
 notebook runs in a fresh kernel in its own process, killed after
 ``--timeout`` seconds. Each test's ``aeutils.exercises`` check displays a
 :class:`~aeutils.exercises.Feedback`, which carries its result as JSON in
-the output's metadata; the grader collects it.
+the output's metadata; the grader collects it. The checks are imported
+afresh before each test (a check or ``Feedback`` the student's cells
+redefined or monkeypatched does not grade), and a test that shows no result,
+or a malformed one, scores 0.
 
 The CSV has one row per student, notebook and exercise (score 0 to 1, the
 status and the feedback the student sees) and one ``TOTAL`` row per student.
@@ -140,19 +143,45 @@ def _execute(source_path: Path, result_path: Path) -> None:
     nbformat.write(notebook, result_path)
 
 
+def _feedback_row(student: str, name: str, test: _Test, feedback: object) -> Row:
+    """The row of a check's result; a malformed result is a failure."""
+    try:
+        score, passed = float(feedback["score"]), feedback["passed"]
+        messages = " ".join(str(m) for m in feedback["messages"])
+        valid = 0.0 <= score <= 1.0 and isinstance(passed, bool) and (score == 1.0 or not passed)
+    except (TypeError, KeyError, ValueError):
+        valid = False
+    if not valid:
+        return Row(student, name, test.label, test.number, 0.0, 1.0, False, "graded",
+                   "the check's result is malformed")  # fmt: skip
+    return Row(student, name, test.label, test.number, score, 1.0, passed, "graded", messages)
+
+
+#: Run before each hidden test: a fresh import of the checks, so a check
+#: redefined or monkeypatched by the student's cells (or a replaced
+#: Feedback) is not the one that grades.
+_FRESH_CHECKS = (
+    "import importlib as _grader_importlib, sys as _grader_sys\n"
+    "for _grader_name in [m for m in _grader_sys.modules if m.startswith('aeutils.exercises')]:\n"
+    "    del _grader_sys.modules[_grader_name]\n"
+    "exercises = _grader_importlib.import_module('aeutils.exercises')\n"
+)
+
+
 def _result(student: str, name: str, test: _Test, cell: dict) -> Row:
     for output in cell.get("outputs", []):
         feedback = output.get("metadata", {}).get(FEEDBACK_KEY)
         if feedback is not None:
-            return Row(student, name, test.label, test.number,
-                       float(feedback["score"]), 1.0, bool(feedback["passed"]),
-                       "graded", " ".join(feedback["messages"]))  # fmt: skip
+            return _feedback_row(student, name, test, feedback)
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
             message = f"{output['ename']}: {output['evalue']}".strip()
             return Row(student, name, test.label, test.number, 0.0, 1.0, False,
                        "graded", message)  # fmt: skip
-    return Row(student, name, test.label, test.number, 1.0, 1.0, True, "graded", "")
+    # A pass comes only from a check's own result: a cell that shows none
+    # (a check replaced by a stub, a run stopped early) scores nothing.
+    return Row(student, name, test.label, test.number, 0.0, 1.0, False, "graded",
+               "the check showed no result (was it replaced or redefined?)")  # fmt: skip
 
 
 def grade_notebook(
@@ -177,7 +206,7 @@ def grade_notebook(
         message = f"{type(exc).__name__}: {exc}"[:300]
         return _failed(student, name, tests, "invalid notebook", message)
     for test in tests:
-        cell = nbformat.v4.new_code_cell(test.code)
+        cell = nbformat.v4.new_code_cell(_FRESH_CHECKS + test.code)
         cell.metadata["aeutils_test"] = test.label
         submission.cells.append(cell)
     with tempfile.TemporaryDirectory() as workdir:
@@ -252,13 +281,32 @@ def write_csv(rows: list[Row], out: Path) -> None:
         writer.writerows(asdict(row) for row in rows)
 
 
+_LAYOUT = """\
+expected folder layout (one folder per student, the chapter notebooks of the
+student edition inside, under their original names):
+
+  SUBMISSIONS/
+    alice/01_pca.ipynb
+    alice/02_linear_autoencoder.ipynb
+    bob/01_pca.ipynb
+
+Each notebook is graded against the instructor's chapter of the same name in
+--book; the scores go to --out as CSV (one row per student, notebook and
+exercise, and one TOTAL row per student).
+"""
+
+
 def main(argv: list[str] | None = None) -> None:
     if argv is None:
         argv = sys.argv[1:]
     if argv[:1] == ["--execute"]:
         _execute(Path(argv[1]), Path(argv[2]))
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=_LAYOUT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("submissions", type=Path, help="one folder per student")
     parser.add_argument("--out", type=Path, default=Path("scores.csv"))
     parser.add_argument("--book", type=Path, default=Path("book"),

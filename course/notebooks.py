@@ -49,6 +49,7 @@ __all__ = [
     "read_notebook",
     "solution_mask",
     "toc_files",
+    "toc_pages",
     "write_notebook",
 ]
 
@@ -127,18 +128,39 @@ def book_root(start: str | Path | None = None) -> Path:
     )
 
 
-def toc_files(root: str | Path | None = None) -> list[tuple[str, bool]]:
-    """Every page of ``_toc.yml`` in book order, with whether it is numbered.
+def toc_pages(root: str | Path | None = None) -> list[dict]:
+    """Every page of ``_toc.yml`` in book order: the one reader of the toc.
 
-    Pages are paths without extension (``"book/01_pca"``); the root page and
-    pages of unnumbered parts (the instructors' part) are not numbered.
+    Each page is ``{"file", "part", "numbered", "kind"}``: ``file`` is a path
+    without extension (``"book/01_pca"``), ``part`` the part's caption,
+    ``kind`` is ``"root"``, ``"chapter"`` or ``"section"`` (a page nested
+    under a chapter). The root page and the pages of unnumbered parts (the
+    instructors' part) are not numbered.
     """
     toc = yaml.safe_load((book_root(root) / "_toc.yml").read_text())
-    pages = [(toc["root"], False)] if "root" in toc else []
+    pages = []
+    if "root" in toc:
+        pages.append({"file": toc["root"], "part": "", "numbered": False, "kind": "root"})
+
+    def visit(entries: list[dict], part: str, numbered: bool, kind: str) -> None:
+        for entry in entries:
+            if "file" in entry:
+                pages.append(
+                    {"file": entry["file"], "part": part, "numbered": numbered, "kind": kind}
+                )
+            visit(entry.get("sections", []), part, numbered, "section")
+
     for part in toc.get("parts", []):
-        numbered = bool(part.get("numbered"))
-        pages += [(chapter["file"], numbered) for chapter in part.get("chapters", [])]
+        visit(part.get("chapters", []), part.get("caption", ""), bool(part.get("numbered")),
+              "chapter")
+    visit(toc.get("chapters", []), "", False, "chapter")
     return pages
+
+
+def toc_files(root: str | Path | None = None) -> list[tuple[str, bool]]:
+    """The root page and the chapters of ``_toc.yml`` (no sections), in book
+    order, with whether each is numbered."""
+    return [(p["file"], p["numbered"]) for p in toc_pages(root) if p["kind"] != "section"]
 
 
 def chapters(root: str | Path | None = None) -> list[Path]:

@@ -36,6 +36,7 @@ import nbformat
 import yaml
 
 from .executed import METADATA_KEY, executed_path, is_myst_notebook, source_sha256
+from .notebooks import toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 MATHJAX_PATH = "_mathjax/MathJax.js?config=TeX-AMS_CHTML"
@@ -78,22 +79,6 @@ def build_config(root: Path = ROOT) -> dict:
     return config
 
 
-def toc_files(toc: dict) -> list[str]:
-    """Every page of a ``jb-book`` table of contents, root first."""
-    files = [toc["root"]]
-
-    def visit(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            visit(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        visit(part.get("chapters", []))
-    visit(toc.get("chapters", []))
-    return files
-
-
 def _page_source(root: Path, file: str) -> Path:
     for suffix in (".ipynb", ".md"):
         path = root / f"{file}{suffix}"
@@ -131,8 +116,7 @@ def write_source_tree(executed_dir: Path, out: Path, root: Path = ROOT) -> Path:
     if source.exists():
         shutil.rmtree(source)
     source.mkdir(parents=True)
-    toc = yaml.safe_load((root / "_toc.yml").read_text())
-    pages = [_page_source(root, file) for file in toc_files(toc)]
+    pages = [_page_source(root, page["file"]) for page in toc_pages(root)]
     notebooks = [p for p in pages if p.suffix == ".ipynb" or is_myst_notebook(p)]
     executed = {p: check_executed(p, executed_path(executed_dir, p, root)) for p in notebooks}
     for folder in sorted({p.parent for p in pages}):

@@ -12,6 +12,13 @@ import pytest
 
 from aeutils.data import DatasetSpec
 
+#: Fixture books are run by the tests that copy them, never collected here
+#: (``pytest tests book --nbval-lax`` would otherwise run the fixture
+#: notebooks outside the setting their tests give them). Kept here, not in a
+#: tests/fixtures/conftest.py: a second module named ``conftest`` would
+#: shadow this one for the tests that import its helpers.
+collect_ignore = ["fixtures/executed_book"]
+
 
 def idx_bytes(array: np.ndarray) -> bytes:
     """Encode a uint8 array in the IDX format."""

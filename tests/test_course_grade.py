@@ -22,6 +22,20 @@ from course.grade import grade_notebook
 from course.student import student_notebook
 
 
+FAKED_CHECKS = """\
+k_90 = None
+from aeutils import exercises
+from aeutils.exercises import feedback as _feedback
+exercises.check_pca_reconstruction = lambda *a, **k: None
+exercises.check_components_for_variance = lambda *a, **k: None
+class AlwaysPassed(_feedback.Feedback):
+    def __init__(self, exercise, passed, messages=(), score=None):
+        super().__init__(exercise, True, [], 1.0)
+_feedback.Feedback = AlwaysPassed
+exercises.Feedback = AlwaysPassed
+print('[PASSED] all checks')"""
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Grade five students with the real command; return the CSV rows."""
@@ -38,7 +52,11 @@ def graded(tmp_path_factory):
         "k_90 = None": K_STUB.replace("None", "2"),
     })  # fmt: skip
     crash = fill(student, {"k_90 = None": "import os\nos._exit(3)"})
-    for name, notebook in {"ada": perfect, "ben": mistakes, "cy": crash, "dee": student}.items():
+    # Stubs left empty, every check replaced by one that shows nothing, and
+    # Feedback replaced by a class that always passes (issue 19).
+    faked = fill(student, {"k_90 = None": FAKED_CHECKS})
+    students = {"ada": perfect, "ben": mistakes, "cy": crash, "dee": student, "fay": faked}
+    for name, notebook in students.items():
         (submissions / name).mkdir(parents=True)
         (submissions / name / "01_small.ipynb").write_text(json.dumps(notebook))
     (submissions / "eve").mkdir()
@@ -58,8 +76,8 @@ def _rows(rows, student):
 
 
 def test_one_row_per_student_and_exercise_plus_a_total(graded):
-    assert {r["student"] for r in graded} == {"ada", "ben", "cy", "dee", "eve"}
-    for student in ("ada", "ben", "cy", "dee", "eve"):
+    assert {r["student"] for r in graded} == {"ada", "ben", "cy", "dee", "eve", "fay"}
+    for student in ("ada", "ben", "cy", "dee", "eve", "fay"):
         rows = _rows(graded, student)
         assert set(rows) == {"ex-reconstruct", "ex-k90", "TOTAL"}, student
         assert rows["ex-reconstruct"]["number"] == "1.1"
@@ -136,3 +154,21 @@ def test_grade_folder_says_which_folder_is_missing(tmp_path):
         grade_folder(tmp_path / "nope", book=tmp_path)
     with pytest.raises(ValueError, match="jobs"):
         grade_folder(tmp_path, book=tmp_path, jobs=0)
+
+
+def test_a_faked_pass_does_not_score(graded):
+    """Replaced checks, a replaced Feedback and a printed fake result score 0."""
+    rows = _rows(graded, "fay")
+    exercises = [r for label, r in rows.items() if label]
+    assert exercises and all(float(r["score"]) == 0 for r in exercises), rows
+    total = next(r for r in graded if r["student"] == "fay" and r["exercise"] == "TOTAL")
+    assert float(total["score"]) == 0
+
+
+def test_help_shows_the_expected_folder_layout():
+    result = subprocess.run(
+        [sys.executable, "-m", "course.grade", "--help"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "expected folder layout" in result.stdout
+    assert "alice/01_pca.ipynb" in result.stdout

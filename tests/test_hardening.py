@@ -50,7 +50,7 @@ def test_mnist_refuses_files_that_match_fashion_checksums(isolated_data_env):
     spec = dataclasses.replace(MNIST, files=dict(tiny.files), class_names=("a", "b", "c"))
     fake_fashion = dataclasses.replace(FASHION_MNIST, sha256=tiny.sha256)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(data, "FASHION_MNIST", fake_fashion)
+        patch.setattr(data.datasets, "FASHION_MNIST", fake_fashion)
         with pytest.raises(DatasetError, match="not MNIST"):
             data.load_dataset(spec, "train", root=root, download=False)
 
@@ -158,9 +158,9 @@ def test_train_val_split_accepts_fractions_and_rejects_bools():
     dataset = ImageDataset(IMAGES, LABELS, ("a", "b", "c"))
     train, val = data.train_val_split(dataset, val_size=0.25)
     assert (len(train), len(val)) == (9, 3)
-    with pytest.raises(TypeError, match="val_size must be a count"):
+    with pytest.raises(TypeError, match="val_size must be an int"):
         data.train_val_split(dataset, val_size=True)
-    with pytest.raises(ValueError, match=r"fraction and must lie in \(0, 1\)"):
+    with pytest.raises(ValueError, match=r"val_size must be in \(0, 1\)"):
         data.train_val_split(dataset, val_size=1.5)
 
 

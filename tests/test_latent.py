@@ -94,7 +94,7 @@ def test_sensitivity_restores_training_mode():
 
 @pytest.mark.parametrize(
     ("sigma", "error", "match"),
-    [(0.0, ValueError, "positive"), ("0.01", TypeError, "must be a number")],
+    [(0.0, ValueError, "positive"), ("0.01", TypeError, "must be a real number")],
 )
 def test_bad_sigma_is_explained(sigma, error, match):
     with pytest.raises(error, match=match):
@@ -149,7 +149,7 @@ def test_top_activating_returns_strongest_images_first():
     ("kwargs", "error", "match"),
     [
         ({"relative_threshold": 1.0}, ValueError, r"\[0, 1\)"),
-        ({"relative_threshold": "0.1"}, TypeError, "must be a number"),
+        ({"relative_threshold": "0.1"}, TypeError, "must be a real number"),
     ],
 )
 def test_bad_threshold_is_explained(kwargs, error, match):
@@ -162,5 +162,5 @@ def test_bad_inputs_are_explained():
         latent.activation_stats(torch.ones(3, 2, 2))
     with pytest.raises(ValueError, match="between 0 and 1"):
         latent.top_activating(torch.ones(5, 2), units=[2], k=1)
-    with pytest.raises(ValueError, match="at most 5"):
+    with pytest.raises(ValueError, match="between 1 and 5"):
         latent.top_activating(torch.ones(5, 2), units=[0], k=6)

@@ -253,3 +253,69 @@ def test_the_validation_guard_catches_an_unchecked_function():
     assert library == {"validate_real"}
     public = ["checked", "unchecked", "no_arguments"]
     assert _unchecked(tree, library, public) == ["unchecked"]
+
+
+# ------------------------------------------------------------ tests mirror the package
+#: Test files that are not about one module: cross-module checks (bad input
+#: everywhere, properties, small images, the device rule, this layout), the
+#: course tooling and the book's extensions, the environment and workflows.
+CROSS_CUTTING = {
+    "test_hardening.py", "test_properties.py", "test_small_images.py",
+    "test_device_rule.py", "test_layout.py", "test_environment.py",
+    "test_workflows.py", "test_executed.py", "test_stages.py", "test_chapter_map.py",
+}
+
+
+def _test_file(module: str) -> str:
+    return "test_" + "_".join(module.split(".")[1:]) + ".py"
+
+
+def test_every_module_has_its_test_file():
+    """aeutils/viz/images.py is tested in tests/test_viz_images.py."""
+    modules = [m for m in MODULES if m != "aeutils" and not _is_package(m)]
+    missing = [_test_file(m) for m in modules if not (ROOT / "tests" / _test_file(m)).is_file()]
+    assert missing == []
+
+
+def test_every_test_file_names_a_module_or_is_cross_cutting():
+    homes = {_test_file(m) for m in MODULES if m != "aeutils"}
+    homes |= {f"test_course_{p.stem}.py" for p in (ROOT / "course").glob("*.py")}
+    stray = [
+        p.name for p in (ROOT / "tests").glob("test_*.py")
+        if p.name not in homes | CROSS_CUTTING
+    ]
+    assert stray == []
+
+
+# ------------------------------------------------------------ line budget
+#: Issue 18: the learner library (without the exercise checks) stays within
+#: the 4,300 lines it had before the layout; a topic over ~500 lines becomes
+#: a subpackage of named modules.
+LINE_BUDGET = 4300
+MODULE_LINES = 500
+
+
+def _library_lines() -> dict[str, int]:
+    return {
+        str(p.relative_to(ROOT)): len(p.read_text().splitlines())
+        for p in SOURCES
+        if "exercises" not in p.parts
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 18 leftover: the library is ~4,980 lines (checkpoints.py "
+    "added 323); trim to 4,300 and remove this mark",
+)
+def test_the_learner_library_fits_its_line_budget():
+    assert sum(_library_lines().values()) <= LINE_BUDGET
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 18 leftover: validation.py (711) and train.py (519) are "
+    "over ~500 lines; split or trim them and remove this mark",
+)
+def test_no_library_module_outgrows_the_module_rule():
+    assert {p: n for p, n in _library_lines().items() if n > MODULE_LINES} == {}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from torch.nn import functional as F
 
+from aeutils import losses, models
 from aeutils.models import VariationalAutoencoder
 from aeutils.losses import (
     bernoulli_entropy,
@@ -137,3 +139,55 @@ def test_spatial_vae_keeps_a_spatial_code_and_sums_its_kl():
     assert torch.allclose(terms["kl"], kl)  # summed over all 196 entries
     with pytest.raises(ValueError, match="positive"):
         SpatialVAE(latent_channels=0)
+# ---------------------------------------------------------------- issue 19: ELBO inputs
+def _posterior(**changes):
+    arguments = {"mean": torch.zeros(4, 2), "log_var": torch.zeros(4, 2)}
+    return {**arguments, **changes}
+
+
+@pytest.mark.parametrize("function", [losses.reparameterize, losses.kl_per_dimension])
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"log_var": torch.zeros(2)}, ValueError, "mean and log_var"),
+        ({"log_var": torch.zeros(4, 1)}, ValueError, "mean and log_var"),
+        ({"mean": torch.full((4, 2), float("nan"))}, ValueError, "mean contains"),
+        ({"log_var": torch.full((4, 2), float("inf"))}, ValueError, "log_var contains"),
+        ({"mean": torch.zeros(0, 2), "log_var": torch.zeros(0, 2)}, ValueError, "mean is empty"),
+        ({"mean": np.zeros((4, 2))}, TypeError, "mean must be a floating-point torch tensor"),
+    ],
+)
+def test_posterior_helpers_refuse_broadcasts_nan_and_arrays(function, changes, error, message):
+    with pytest.raises(error, match=message):
+        function(**_posterior(**changes))
+
+
+@pytest.mark.parametrize(
+    ("images", "beta", "message"),
+    [
+        (torch.rand(4, 1, 28, 28) * 255, 1.0, r"images must have pixel values in \[0, 1\]"),
+        (torch.rand(4, 1, 28, 28) - 0.5, 1.0, r"images must have pixel values in \[0, 1\]"),
+        (torch.full((4, 1, 28, 28), float("nan")), 1.0, "images contains"),
+        (torch.rand(0, 1, 28, 28), 1.0, "images is empty"),
+        (torch.rand(4, 1, 28, 28), float("nan"), "beta must be a finite number"),
+        (torch.rand(4, 1, 28, 28), float("inf"), "beta must be a finite number"),
+    ],
+)
+def test_negative_elbo_refuses_bad_images_and_beta(images, beta, message):
+    model = models.VariationalAutoencoder(latent_dim=2)
+    with pytest.raises(ValueError, match=message):
+        losses.negative_elbo(model, images, beta=beta)
+
+
+def test_negative_elbo_accepts_float64_images():
+    model = models.VariationalAutoencoder(latent_dim=2)
+    terms = losses.negative_elbo(model, torch.rand(3, 1, 28, 28, dtype=torch.float64))
+    assert torch.isfinite(terms["loss"])
+
+
+@pytest.mark.parametrize(
+    "images", [torch.rand(2, 1, 4, 4) * 255, (torch.rand(2, 1, 4, 4) * 255).to(torch.uint8)]
+)
+def test_bernoulli_entropy_refuses_unscaled_images(images):
+    with pytest.raises((ValueError, TypeError), match="images"):
+        losses.bernoulli_entropy(images)

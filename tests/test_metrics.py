@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
@@ -137,3 +138,10 @@ def test_frechet_distance_validates():
         metrics.frechet_distance(torch.zeros(1, 2), torch.zeros(4, 2))
     with pytest.raises(ValueError, match="2-D"):
         metrics.frechet_distance(torch.zeros(4), torch.zeros(4, 2))
+def test_per_image_mse_averages_every_axis_but_the_first():
+    x = torch.zeros(3, 2, 4, 4)
+    x_hat = x.clone()
+    x_hat[1, 0, 0, 0] = 2.0  # one pixel off by 2 out of 32 values
+    assert metrics.per_image_mse(x, x_hat).tolist() == [0.0, 4.0 / 32, 0.0]
+    rows = np.arange(6.0).reshape(2, 3)
+    assert metrics.per_image_mse(rows, rows + 1).tolist() == [1.0, 1.0]

@@ -67,7 +67,7 @@ def test_pca_errors(images):
     pca = PCA(n_components=3).fit(images)
     with pytest.raises(ValueError, match="keeps only 3 components"):
         pca.decode(torch.zeros(2, 4))
-    with pytest.raises(ValueError, match="n_components must be at most 3"):
+    with pytest.raises(ValueError, match="n_components must be between 1 and 3"):
         pca.encode(images, n_components=4)
     with pytest.raises(ValueError, match=r"images of shape \(1, 4, 4\)"):
         pca.encode(torch.rand(2, 1, 5, 5))

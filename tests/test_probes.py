@@ -45,7 +45,7 @@ def test_knn_probe_accepts_tensors():
     ("train", "test", "message"),
     [
         (np.zeros((10, 3)), np.zeros((5, 4)), "same number of columns"),
-        (np.zeros((10,)), np.zeros((5,)), "shape \\(N, k\\)"),
+        (np.zeros((10,)), np.zeros((5,)), "must be a 2-D matrix"),
         (np.full((10, 3), np.nan), np.zeros((5, 3)), "NaN"),
     ],
 )

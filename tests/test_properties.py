@@ -230,3 +230,40 @@ def test_non_arrays_get_a_type_error(bad):
     ):
         with pytest.raises(TypeError, match="torch.Tensor or numpy.ndarray"):
             call()
+
+
+# ---------------------------------------------------------------- losses (issue 19)
+@FAST
+@given(
+    rows=st.integers(1, 6),
+    k=st.integers(1, 5),
+    mean=st.floats(-50, 50),
+    log_var=st.floats(-20, 20),
+)
+def test_posterior_helpers_are_finite_and_shaped_for_valid_input(rows, k, mean, log_var):
+    from aeutils import losses
+
+    mu, lv = torch.full((rows, k), mean), torch.full((rows, k), log_var)
+    for result in (losses.reparameterize(mu, lv), losses.kl_per_dimension(mu, lv)):
+        assert result.shape == (rows, k) and torch.isfinite(result).all()
+
+
+@FAST
+@given(
+    mean_shape=st.lists(st.integers(0, 4), min_size=1, max_size=3),
+    var_shape=st.lists(st.integers(0, 4), min_size=1, max_size=3),
+    bad=st.sampled_from([None, float("nan"), float("inf")]),
+)
+def test_posterior_helpers_refuse_invalid_input_naming_the_argument(mean_shape, var_shape, bad):
+    from aeutils import losses
+
+    mu, lv = torch.zeros(mean_shape), torch.zeros(var_shape)
+    if bad is not None and lv.numel():
+        lv.view(-1)[0] = bad
+    valid = mean_shape == var_shape and mu.numel() > 0 and bad is None
+    for function in (losses.reparameterize, losses.kl_per_dimension):
+        if valid:
+            assert function(mu, lv).shape == mu.shape
+            continue
+        with pytest.raises(CLEAN, match="mean|log_var"):
+            function(mu, lv)

@@ -184,8 +184,8 @@ def test_evaluate_refuses_to_return_nan(images):
 @pytest.mark.parametrize(
     ("kwargs", "error", "pattern"),
     [
-        ({"lr": "1e-3"}, TypeError, "lr must be a number.*without quotes"),
-        ({"lr": float("nan")}, ValueError, "lr must be finite"),
+        ({"lr": "1e-3"}, TypeError, "lr must be a real number.*without quotes"),
+        ({"lr": float("nan")}, ValueError, "lr must be a finite number"),
         ({"weight_decay": -1.0}, ValueError, "weight_decay must be zero or positive"),
         ({"seed": 0.5}, TypeError, "seed must be an int"),
         ({"device": "gpu"}, ValueError, "device must be 'cpu', 'cuda'"),
@@ -409,3 +409,10 @@ def test_fit_classifier_rejects_bad_labels():
         fit_classifier(model, torch.rand(5, 1, 2, 2), torch.zeros(5))
     with pytest.raises(ValueError, match="n_classes"):
         MLPClassifier(hidden_dim=4, n_classes=1)
+def test_predict_refuses_nan_outputs():
+    """Issue 19: a diverged model's NaN is an error, not a result."""
+    model = torch.nn.Linear(4, 4)
+    with torch.no_grad():
+        model.weight.fill_(float("nan"))
+    with pytest.raises(ValueError, match="the output of function contains 16 NaN"):
+        predict(model, torch.rand(4, 4))

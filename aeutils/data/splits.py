@@ -36,12 +36,7 @@ def train_val_split(
             hint=" A float is a fraction; pass an int for a number of examples.",
         )
         val_size = int(round(fraction * len(dataset)))
-    val_size = validate_positive_int(val_size, name="val_size")
-    if not 0 < val_size < len(dataset):
-        raise ValueError(
-            f"val_size must be between 1 and {len(dataset) - 1} for {len(dataset)} examples, "
-            f"got {val_size}."
-        )
+    val_size = validate_positive_int(val_size, name="val_size", maximum=len(dataset) - 1)
     generator = torch.Generator().manual_seed(validate_seed(seed))
     order = torch.randperm(len(dataset), generator=generator)
     return dataset.subset(order[val_size:]), dataset.subset(order[:val_size])

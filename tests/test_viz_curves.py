@@ -1,0 +1,44 @@
+"""aeutils.viz.curves: loss curves, explained variance, per-component bars."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from aeutils import viz
+from aeutils.train import History
+
+
+def test_plot_loss_curves_draws_train_val_and_baselines():
+    history = History(train_loss=[0.3, 0.2, 0.1], val_loss=[0.35, 0.25, 0.15], epoch_seconds=[1.0] * 3)
+    fig = viz.plot_loss_curves({"AE": history}, baselines={"PCA": 0.12})
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert labels == ["AE (train)", "AE (validation)", "PCA"]
+    with pytest.raises(ValueError, match="histories is empty"):
+        viz.plot_loss_curves({})
+
+
+def test_plot_explained_variance_marks_thresholds():
+    ratio = torch.tensor([0.5, 0.3, 0.1, 0.05, 0.05])
+    fig = viz.plot_explained_variance(ratio, thresholds=(0.8, 0.95))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["80% at k = 2", "95% at k = 4"]
+    with pytest.raises(ValueError, match="sum to at most 1"):
+        viz.plot_explained_variance(torch.tensor([0.9, 0.9]))
+
+
+def test_plot_per_component_side_by_side_bars_and_reference():
+    fig = viz.plot_per_component(
+        {"a": torch.tensor([1.0, 2.0, 3.0]), "b": torch.tensor([3.0, 2.0, 1.0])},
+        ylabel="degrees", reference=("5°", 5.0), ylim=(0, 6),
+    )
+    ax = fig.axes[0]
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights == [1.0, 2.0, 3.0, 3.0, 2.0, 1.0]
+    assert ax.patches[0].get_x() < ax.patches[3].get_x() < ax.patches[1].get_x()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["5°", "a", "b"]
+    assert ax.get_ylim() == (0, 6)
+    with pytest.raises(ValueError, match="same non-zero length"):
+        viz.plot_per_component({"a": torch.ones(3), "b": torch.ones(2)}, ylabel="x")
+    with pytest.raises(ValueError, match="series is empty"):
+        viz.plot_per_component({}, ylabel="x")

@@ -1,0 +1,44 @@
+"""aeutils.viz.latent: latent scatter and traversal figures."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from aeutils import viz
+from aeutils.models import PCA
+
+
+IMAGES = torch.rand(12, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+
+
+LABELS = torch.arange(12) % 3
+
+
+def _image_axes(fig):
+    return [ax for ax in fig.axes if ax.get_visible() and ax.images]
+
+
+def test_plot_latent_scatter_one_series_per_class():
+    pca = PCA(n_components=2).fit(IMAGES)
+    fig = viz.plot_latent_scatter(pca.encode, IMAGES, LABELS, ["a", "b", "c"])
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["a", "b", "c"]
+    with pytest.raises(ValueError, match=r"codes of shape \(N, k\) with k > 3"):
+        viz.plot_latent_scatter(pca.encode, IMAGES, LABELS, ["a", "b", "c"], dims=(0, 3))
+    with pytest.raises(ValueError, match="labels must have shape"):
+        viz.plot_latent_scatter(pca.encode, IMAGES, LABELS[:3], ["a", "b", "c"])
+
+
+def test_plot_latent_traversal_moves_one_dimension_per_row():
+    decoded = []
+
+    def decode(codes):
+        decoded.append(codes.clone())
+        return torch.sigmoid(codes[:, :1]).view(-1, 1, 1, 1).expand(-1, 1, 28, 28)
+
+    fig = viz.plot_latent_traversal(decode, torch.zeros(3), dims=[0, 2], offsets=[-1, 0, 1])
+    assert len(_image_axes(fig)) == 6
+    codes = decoded[0]
+    assert codes[:3, 0].tolist() == [-1, 0, 1] and codes[3:, 2].tolist() == [-1, 0, 1]
+    with pytest.raises(ValueError, match=r"dims must lie in \[0, 2\]"):
+        viz.plot_latent_traversal(decode, torch.zeros(3), dims=[3], offsets=[1])
