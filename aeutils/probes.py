@@ -4,6 +4,24 @@ A *probe* is a simple classifier fitted on the codes of the training images
 and scored on the codes of the test images. If a linear model (or a nearest
 neighbour) can read the class off the code, the bottleneck kept it. These are
 thin wrappers around scikit-learn that validate the inputs and time the fit.
+
+The course's one probe protocol
+-------------------------------
+Every chapter that reports "the linear probe" does exactly this, so that the
+closing page compares like with like:
+
+1. codes of the first :data:`PROBE_TRAIN_SIZE` (10 000) images of the train
+   split of :func:`aeutils.data.load_splits` (its default seed), with their
+   labels;
+2. :func:`linear_probe` with its defaults: scikit-learn's ``StandardScaler``
+   fitted on those codes, then ``LogisticRegression`` (L-BFGS, L2 penalty
+   ``C=1``, ``max_iter=`` :data:`PROBE_MAX_ITER`);
+3. accuracy on the codes of the whole test set.
+
+:func:`label_efficiency` repeats step 2 on small, class-balanced label draws
+from the same 10 000 images; :func:`clustering_scores` and
+:func:`retrieval_precision` ask the same question without a classifier
+(k-means against the classes, and the classes of nearest neighbours).
 """
 
 from __future__ import annotations
@@ -13,10 +31,13 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import torch
+from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -24,8 +45,13 @@ __all__ = [
     "PROBE_MAX_ITER",
     "PROBE_TRAIN_SIZE",
     "ProbeResult",
+    "RetrievalResult",
+    "balanced_draw",
+    "clustering_scores",
     "knn_probe",
+    "label_efficiency",
     "linear_probe",
+    "retrieval_precision",
 ]
 
 
@@ -168,3 +194,202 @@ def knn_probe(
         raise ValueError(f"n_neighbors must be at least 1, got {n_neighbors}.")
     classifier = KNeighborsClassifier(n_neighbors=n_neighbors)
     return _score(classifier, train_codes, train_labels, test_codes, test_labels)
+
+
+def balanced_draw(
+    labels: object, *, per_class: int, seed: int = 0
+) -> np.ndarray:
+    """Indices of ``per_class`` examples of every class, drawn at random.
+
+    Without replacement, sorted, and reproducible: the same ``seed`` gives
+    the same draw. Every class present in ``labels`` must have at least
+    ``per_class`` examples.
+    """
+    if isinstance(labels, torch.Tensor):
+        labels = labels.detach().cpu().numpy()
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(
+            f"labels must be a 1-D array of integer classes, got shape "
+            f"{labels.shape} and dtype {labels.dtype}."
+        )
+    if isinstance(per_class, bool) or not isinstance(per_class, (int, np.integer)):
+        raise TypeError(f"per_class must be an int, got {per_class!r}.")
+    classes, counts = np.unique(labels, return_counts=True)
+    if per_class < 1 or per_class > counts.min():
+        raise ValueError(
+            f"per_class must lie in [1, {counts.min()}] (the smallest class "
+            f"has {counts.min()} examples), got {per_class}."
+        )
+    rng = np.random.default_rng(seed)
+    chosen = [
+        rng.choice(np.flatnonzero(labels == c), per_class, replace=False)
+        for c in classes
+    ]
+    return np.sort(np.concatenate(chosen))
+
+
+def label_efficiency(
+    features: dict,
+    train_labels: object,
+    test_labels: object,
+    *,
+    per_class: tuple[int, ...] = (1, 10, 100),
+    draws: int = 5,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Linear-probe accuracy when only a few labels per class are known.
+
+    For each number of labels per class, ``draws`` class-balanced draws
+    (:func:`balanced_draw`, seeds ``seed, seed + 1, ...``; the same draws
+    for every representation) train :func:`linear_probe` with its defaults,
+    and each is scored on the whole test set.
+
+    Parameters
+    ----------
+    features
+        ``{name: (train_codes, test_codes)}``, e.g. ``{"PCA": (a, b)}``.
+    train_labels, test_labels
+        Labels of the training and test codes.
+    per_class
+        Labels per class at which to probe.
+    draws
+        Random draws per point.
+    seed
+        Seed of the first draw.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per representation, labels per class and draw, with columns
+        ``features``, ``labels per class``, ``draw``, ``accuracy``.
+    """
+    if not isinstance(features, dict) or not features:
+        raise TypeError(
+            "features must be a non-empty dict {name: (train_codes, "
+            "test_codes)}."
+        )
+    draws = int(draws)
+    if draws < 1:
+        raise ValueError(f"draws must be at least 1, got {draws}.")
+    if isinstance(train_labels, torch.Tensor):
+        train_labels = train_labels.detach().cpu().numpy()
+    rows = []
+    for count in per_class:
+        for draw in range(draws):
+            chosen = balanced_draw(
+                train_labels, per_class=count, seed=seed + draw
+            )
+            for name, pair in features.items():
+                if not (isinstance(pair, tuple) and len(pair) == 2):
+                    raise TypeError(
+                        f"features[{name!r}] must be a pair (train_codes, "
+                        "test_codes)."
+                    )
+                train_codes, test_codes = pair
+                train_codes = _features(train_codes, name="train_codes")
+                if len(train_codes) != len(train_labels):
+                    raise ValueError(
+                        f"features[{name!r}] has {len(train_codes)} training "
+                        f"codes for {len(train_labels)} train_labels."
+                    )
+                result = linear_probe(
+                    train_codes[chosen],
+                    train_labels[chosen],
+                    test_codes,
+                    test_labels,
+                )
+                rows.append(
+                    {
+                        "features": name,
+                        "labels per class": count,
+                        "draw": draw,
+                        "accuracy": result.accuracy,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def clustering_scores(
+    codes: object, labels: object, *, n_clusters: int = 10, seed: int = 0
+) -> dict[str, float]:
+    """How well k-means clusters of the codes match the classes.
+
+    Runs scikit-learn's ``KMeans`` (``n_init=3``) on the codes and compares
+    its clusters with the labels by normalised mutual information (NMI) and
+    the adjusted Rand index (ARI): 1 for clusters that are the classes,
+    about 0 (NMI) or exactly 0 on average (ARI) for random clusters.
+
+    Returns
+    -------
+    dict
+        ``{"NMI": ..., "ARI": ...}``.
+    """
+    x = _features(codes, name="codes")
+    y = _labels(labels, name="labels", n=len(x))
+    if isinstance(n_clusters, bool) or not isinstance(n_clusters, int):
+        raise TypeError(f"n_clusters must be an int, got {n_clusters!r}.")
+    if not 2 <= n_clusters <= len(x):
+        raise ValueError(
+            f"n_clusters must lie in [2, {len(x)}] for {len(x)} codes, got "
+            f"{n_clusters}."
+        )
+    clusters = KMeans(n_clusters, n_init=3, random_state=seed).fit_predict(x)
+    return {
+        "NMI": float(normalized_mutual_info_score(y, clusters)),
+        "ARI": float(adjusted_rand_score(y, clusters)),
+    }
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    """Precision at k of a nearest-neighbour search and what it found.
+
+    Attributes
+    ----------
+    precision
+        Share of the ``k`` neighbours of each query that share its class,
+        averaged over the queries.
+    neighbours
+        Indices into the index set, shape ``(n_queries, k)``, nearest first.
+    """
+
+    precision: float
+    neighbours: np.ndarray
+
+
+def retrieval_precision(
+    query_codes: object,
+    query_labels: object,
+    index_codes: object,
+    index_labels: object,
+    *,
+    k: int = 10,
+) -> RetrievalResult:
+    """Precision at ``k`` of Euclidean nearest-neighbour search.
+
+    For every query, scikit-learn's ``NearestNeighbors`` finds the ``k``
+    closest index codes; precision at ``k`` is the share of them whose label
+    is the query's. The queries must not be part of the index (each would
+    find itself first).
+    """
+    queries = _features(query_codes, name="query_codes")
+    index = _features(index_codes, name="index_codes")
+    if queries.shape[1] != index.shape[1]:
+        raise ValueError(
+            f"query_codes and index_codes must have the same number of "
+            f"columns, got {queries.shape[1]} and {index.shape[1]}."
+        )
+    y_query = _labels(query_labels, name="query_labels", n=len(queries))
+    y_index = _labels(index_labels, name="index_labels", n=len(index))
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"k must be an int, got {k!r}.")
+    if not 1 <= k <= len(index):
+        raise ValueError(
+            f"k must lie in [1, {len(index)}] for {len(index)} index codes, "
+            f"got {k}."
+        )
+    search = NearestNeighbors(n_neighbors=k).fit(index)
+    neighbours = search.kneighbors(queries, return_distance=False)
+    precision = float((y_index[neighbours] == y_query[:, None]).mean())
+    return RetrievalResult(precision=precision, neighbours=neighbours)

@@ -40,17 +40,26 @@ from ._validation import (
 )
 from .metrics import per_image_mse
 from .train import predict
-from .viz_curves import plot_explained_variance, plot_loss_curves, plot_per_component
+from .viz_curves import (
+    plot_explained_variance,
+    plot_label_efficiency,
+    plot_loss_curves,
+    plot_per_component,
+    plot_rate_distortion,
+)
 
 __all__ = [
     "figure_to_png",
     "plot_components",
+    "plot_embeddings",
     "plot_explained_variance",
+    "plot_label_efficiency",
     "plot_per_component",
     "plot_image_grid",
     "plot_latent_scatter",
     "plot_latent_traversal",
     "plot_loss_curves",
+    "plot_rate_distortion",
     "plot_reconstructions",
 ]
 
@@ -282,6 +291,52 @@ def plot_latent_scatter(
         ax.set_title(title)
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=3, fontsize=9, frameon=False)
     fig.tight_layout()
+    return fig
+
+
+def plot_embeddings(
+    embeddings: Mapping[str, object],
+    labels: object,
+    class_names: Sequence[str],
+    *,
+    titles: Mapping[str, str] | None = None,
+) -> Figure:
+    """2-D embeddings of the same points side by side, coloured by class.
+
+    Parameters
+    ----------
+    embeddings
+        ``{name: points}``, each of shape ``(N, 2)`` (e.g. t-SNE maps of two
+        kinds of codes of the same N images).
+    labels
+        Integer class of each point, shape ``(N,)``.
+    class_names
+        Legend entry of each label value.
+    titles
+        Optional panel title per name (default: the name).
+    """
+    embeddings = check_mapping(embeddings, name="embeddings", example="{name: (N, 2) points}")
+    points = {name: check_matrix(p, name=f"embeddings[{name!r}]", n_cols=2).cpu()
+              for name, p in embeddings.items()}  # fmt: skip
+    lengths = {len(p) for p in points.values()}
+    if len(lengths) != 1:
+        raise ValueError(f"every embedding must have the same number of points, got {sorted(lengths)}.")
+    labels = check_labels(labels, n=lengths.pop(), n_classes=len(class_names)).numpy()
+    fig = NotebookFigure(figsize=(7.5, 4.4))
+    axes = fig.subplots(1, len(points))
+    axes = np.atleast_1d(axes)
+    for ax, (name, p) in zip(axes, points.items()):
+        for value, class_name in enumerate(class_names):
+            mask = labels == value
+            ax.scatter(p[mask, 0].numpy(), p[mask, 1].numpy(), s=4, alpha=0.7,
+                       color=_CLASS_COLORS[value % len(_CLASS_COLORS)],
+                       label=class_name, rasterized=True)  # fmt: skip
+        ax.set_title((titles or {}).get(name, name), fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center",
+               ncol=5, markerscale=3, fontsize=8, frameon=False)  # fmt: skip
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
 
 

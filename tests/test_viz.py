@@ -131,3 +131,28 @@ def test_figure_to_png_respects_dpi():
     width = lambda png: int.from_bytes(png[16:20], "big")  # noqa: E731 (IHDR width field)
     assert small[:4] == large[:4] == b"\x89PNG"
     assert width(large) == pytest.approx(4 * width(small), abs=4)
+
+
+def test_plot_embeddings_draws_one_panel_per_embedding():
+    points = torch.randn(12, 2)
+    fig = viz.plot_embeddings({"a": points, "b": points * 2}, LABELS, ["x", "y", "z"])
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    with pytest.raises(ValueError, match="same number of points"):
+        viz.plot_embeddings({"a": points, "b": points[:5]}, LABELS, ["x", "y", "z"])
+
+
+def test_plot_label_efficiency_and_rate_distortion_need_their_columns():
+    import pandas as pd
+
+    table = pd.DataFrame({"features": ["a"] * 4, "labels per class": [1, 1, 10, 10],
+                          "accuracy": [0.3, 0.4, 0.6, 0.7]})  # fmt: skip
+    fig = viz.plot_label_efficiency(table, chance=0.1)
+    assert [line.get_label() for line in fig.axes[0].get_lines()] == ["a", "chance"]
+    with pytest.raises(ValueError, match="lacks the column"):
+        viz.plot_label_efficiency(table.drop(columns="accuracy"))
+    rd = pd.DataFrame({"family": ["AE", "AE", "JPEG"], "bytes": [8, 16, 400],
+                       "PSNR": [15.0, 20.0, 22.0]})  # fmt: skip
+    fig = viz.plot_rate_distortion(rd)
+    assert fig.axes[0].get_xscale() == "log"
+    with pytest.raises(ValueError, match="positive"):
+        viz.plot_rate_distortion(rd.assign(bytes=0))

@@ -18,10 +18,13 @@ from .ch04_denoising import check_masking_noise, check_psnr
 from .ch05_sparse import check_kl_sparsity_penalty
 from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
 from .ch07_vae import check_kl_divergence, check_reparameterize
+from .codes_as_features import check_self_retrieval
+from .compression import check_component_quantiser
 
 __all__ = [
     "Feedback",
     "check_anomaly_scores",
+    "check_component_quantiser",
     "check_components_for_variance",
     "check_mlp_halves",
     "check_masking_noise",
@@ -31,6 +34,7 @@ __all__ = [
     "check_psnr",
     "check_kl_divergence",
     "check_reparameterize",
+    "check_self_retrieval",
     "check_tied_autoencoder",
     "check_validation_threshold",
 ]
