@@ -222,6 +222,9 @@ def plot_rate_distortion(table: pd.DataFrame, *, title: str | None = None) -> Fi
     table
         One row per setting with columns ``family`` (the curve it belongs
         to), ``bytes`` (per image) and ``PSNR`` (mean per-image PSNR, dB).
+        Families named ``"<codec>, ..."`` and ``"<codec> + <coder>"`` share
+        the codec's colour; the entropy-coded ones (with ``" + "``) are
+        dashed with hollow markers.
     title
         Optional title.
     """
@@ -231,11 +234,17 @@ def plot_rate_distortion(table: pd.DataFrame, *, title: str | None = None) -> Fi
     fig = NotebookFigure(figsize=(7.5, 4.4))
     ax = fig.subplots()
     markers = "osD^vP*X"
+    bases: list[str] = []  # "AE, packed" and "AE + lzma" share a colour
     for i, (family, part) in enumerate(table.groupby("family", sort=False)):
         part = part.sort_values("bytes")
-        dashed = "--" if "entropy" in family or "lzma" in family else "-"
-        ax.plot(part["bytes"], part["PSNR"], dashed, marker=markers[i % 8],
-                color=_CLASS_COLORS[i % len(_CLASS_COLORS)], label=family)  # fmt: skip
+        base = family.split(",")[0].split(" + ")[0]
+        if base not in bases:
+            bases.append(base)
+        coded = " + " in family
+        ax.plot(part["bytes"], part["PSNR"], "--" if coded else "-",
+                marker=markers[i % 8], markerfacecolor="white" if coded else None,
+                color=_CLASS_COLORS[bases.index(base) % len(_CLASS_COLORS)],
+                label=family)  # fmt: skip
     ax.set_xscale("log")
     ticks = [5, 10, 20, 50, 100, 200, 500, 1000]
     low, high = table["bytes"].min(), table["bytes"].max()
@@ -247,6 +256,6 @@ def plot_rate_distortion(table: pd.DataFrame, *, title: str | None = None) -> Fi
     if title:
         ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=9, loc="lower right")
+    ax.legend(fontsize=9, loc="upper left")
     fig.tight_layout()
     return fig
