@@ -1,17 +1,20 @@
 """Benchmark the course: chapters, the whole book, the training loop, quality.
 
 Usage: ``python benchmarks/run.py [--skip-chapters] [--skip-book] [--epochs N]
-[--json PATH] [--record LABEL]`` (``make benchmark`` runs everything).
+[--json PATH] [--record LABEL]`` (``make benchmark`` runs everything;
+``make benchmark RECORD=LABEL`` records).
 ``--record LABEL`` also stores the chapter times in ``benchmarks/chapter_times.json``
-under ``LABEL``; the instructor guide shows that file as a table.
+under ``LABEL``; the intro's chapter map and the instructor guide show them.
 
 Prints one table per part and writes all figures to JSON
 (``_build/benchmark.json`` by default):
 
+0. the stages of the last ``make test`` (``_build/stages.json``, written by
+   ``course/stages.py``) and each notebook's seconds under nbval in it;
 1. each chapter notebook in ``book/`` executed on its own: seconds and peak
-   memory (largest resident set of the kernel), against the 90 s goal;
+   memory (largest resident set of the kernel), against the 60 s goal;
 2. the whole book built from scratch (``jupyter-book build``, -W) into a
-   temporary folder: seconds and peak memory, against the 10 minute goal;
+   temporary folder: seconds and peak memory, against the 12 minute goal;
 3. the training loop (``aeutils.train.fit``) against a conventional PyTorch
    pipeline on the same 784-512-256-32 MLP autoencoder, batch 256: a
    torchvision ``FashionMNIST`` with ``ToTensor`` through a ``DataLoader``,
@@ -40,10 +43,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# Chapter times per machine, shown as a table in the instructor guide.
+sys.path.insert(0, str(ROOT))  # the course tooling (course/), not installed
+
+from course import stages  # noqa: E402
+
+# Chapter times per machine, shown in the intro's chapter map and the
+# instructor guide.
 TIMES = ROOT / "benchmarks" / "chapter_times.json"
-CHAPTER_GOAL_S = 90.0
-BOOK_GOAL_S = 600.0
+# The last `make test`: its stages and each notebook's seconds under nbval.
+LAST_TEST = ROOT / "_build" / "stages.json"
+CHAPTER_GOAL_S = stages.CHAPTER_BUDGET_S
+BOOK_GOAL_S = 720.0
 PEAK_GOAL = 0.75
 LAYERS = (784, 512, 256, 32)
 BATCH = 256
@@ -343,6 +353,26 @@ def quality_figures(results_dir: Path) -> list[dict]:
     return rows
 
 
+# ---------------------------------------------------------------- make test
+
+
+def last_test_run(path: Path = LAST_TEST) -> dict | None:
+    """The stages and nbval notebook seconds of the last ``make test``."""
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text())
+
+
+def _print_last_test(run: dict | None) -> None:
+    if run is None:
+        print(f"\nLast `make test`: none recorded ({LAST_TEST.relative_to(ROOT)} is written by it)")
+        return
+    print(f"\nLast `make test` ({run['date_utc']} UTC, exit code {run['exit_code']})")
+    print(stages.stage_table(run["stages"]))
+    if run["notebook_seconds"]:
+        print("\n" + stages.chapter_table(run["notebook_seconds"]))
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -373,10 +403,11 @@ def main() -> None:
         _execute_one(args.execute_one)
         return
 
-    report: dict = {"machine": machine()}
+    report: dict = {"machine": machine(), "last_test": last_test_run()}
     m = report["machine"]
     print(f"{m['cpu']}, {m['cores']} cores, torch {m['torch']} ({m['torch_threads']} threads), "
           f"CUDA: {m['cuda'] or 'none'}, load average {m['load_average_1m']} at {m['date_utc']} UTC")
+    _print_last_test(report["last_test"])
     if not args.skip_training:
         report["training"] = time_training(args.epochs)
         _print_training(report["training"])

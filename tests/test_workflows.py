@@ -85,12 +85,47 @@ def test_the_command_check_catches_a_step_the_repository_does_not_have(tmp_path)
     ]
 
 
-def test_pull_requests_run_the_readme_test_command_through_ci_run():
+def _test_stages() -> list[str]:
+    """The Makefile targets `make test` runs as its stages, in order."""
+    text = (ROOT / "Makefile").read_text()
+    recipe = text[text.index("\ntest: setup"):].split("\n\n")[0]
+    return re.findall(r"\$\(MAKE_STAGE\) ([\w-]+)", recipe)
+
+
+def _runs(job: dict) -> list[str]:
+    return [s["run"].strip() for s in job["steps"] if "run" in s]
+
+
+def test_ci_run_is_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci/run").read_text()
+    assert _test_stages() == ["test-unit", "test-notebooks", "build-test-book", "browser"]
+
+
+def test_pull_requests_run_every_stage_of_make_test_in_parallel_jobs():
     workflow = _load(ROOT / ".github/workflows/test.yml")
     assert "pull_request" in workflow["on"] and "push" in workflow["on"]
-    runs = [s["run"].strip() for s in workflow["jobs"]["test"]["steps"] if "run" in s]
-    assert runs == ["bash .ci/run"]
-    assert "make test" in (ROOT / ".ci/run").read_text()
+    jobs = workflow["jobs"]
+    called = {run.split()[1] for job in jobs.values() for run in _runs(job)}
+    assert set(_test_stages()) <= called
+    assert _runs(jobs["unit"]) == ["make setup", "make test-unit"]
+    # The chapters: every part i/n of book/ once, each kernel within the cores.
+    chapters = jobs["chapters"]
+    parts = chapters["strategy"]["matrix"]["part"]
+    assert parts == [f"{i}/{len(parts)}" for i in range(1, len(parts) + 1)]
+    assert chapters["env"]["CHAPTERS_PART"] == "${{ matrix.part }}"
+    assert chapters["env"]["OMP_NUM_THREADS"]
+    assert _runs(chapters) == ["make setup", "make test-notebooks"]
+    upload = next(s for s in chapters["steps"] if "upload-artifact" in s.get("uses", ""))
+    assert upload["with"]["path"].split() == ["_build/executed", "_build/course-results"]
+    # The book job: after both parts, on their executed notebooks.
+    book = jobs["book"]
+    assert book["needs"] == "chapters" and book["env"]["CHAPTERS_PART"] == "gather"
+    download = next(s for s in book["steps"] if "download-artifact" in s.get("uses", ""))
+    assert download["with"]["path"] == "_build" and download["with"]["merge-multiple"]
+    assert download["with"]["pattern"].rstrip("*") == upload["with"]["name"].split("$")[0]
+    assert _runs(book) == [
+        "make setup", "make test-notebooks", "make build-test-book", "make browser"
+    ]
 
 
 def test_pages_deploys_the_folder_the_book_build_writes():

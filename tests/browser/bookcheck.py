@@ -20,7 +20,7 @@ finds on each page. A page passes when it has none:
 
 A full-page screenshot of each page is saved (a build artifact; not
 committed). The book build for this test serves MathJax from Debian's
-``libjs-mathjax`` (see ``scripts/test_build_config.py``).
+``libjs-mathjax`` (see ``course/prebuilt.py``).
 """
 
 from __future__ import annotations
