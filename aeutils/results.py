@@ -16,14 +16,20 @@ import json
 import math
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from .probes import PROBE_TRAIN_SIZE
+
 __all__ = [
+    "CLOSING_ROWS",
     "METRICS",
+    "Required",
     "chapters_with_results",
+    "closing_rows",
     "load_results",
     "record_result",
     "results_dir",
@@ -42,7 +48,34 @@ METRICS = {
     "parameters": "trainable parameters",
     "train_seconds": "training time on the machine that built the book",
     "negative_elbo": "test negative ELBO per image, nats",
+    "probe_train_size": "training codes the probe saw (the course protocol: "
+    "probes.PROBE_TRAIN_SIZE)",
+    "bytes_per_image": "compressed size of one test image, bytes",
+    "psnr_db": "mean per-image PSNR of the decoded test images, dB",
+    "shared_bytes": "bytes every decoder must hold (weights, tables)",
+    "shirt_auroc_elbo": "AUROC with Shirt as the normal class, negative-ELBO score",
+    "shirt_auroc_mse": "AUROC with Shirt as the normal class, reconstruction-MSE score",
+    "frechet_distance": "Fréchet distance of generated images to the test "
+    "images in a small classifier's features",
 }
+
+#: Metrics that are fractions (accuracies, AUROCs): they lie in [0, 1].
+FRACTIONS = (
+    "probe_accuracy",
+    "mean_auroc",
+    "shirt_auroc_elbo",
+    "shirt_auroc_mse",
+)
+#: Metrics that count things: positive integers.
+COUNTS = ("latent_dim", "parameters", "probe_train_size")
+#: Metrics that cannot be negative.
+NON_NEGATIVE = (
+    "test_mse",
+    "train_seconds",
+    "bytes_per_image",
+    "shared_bytes",
+    "frechet_distance",
+)
 
 
 def results_dir() -> Path:
@@ -74,7 +107,24 @@ def _check_row(model: str, metrics: dict) -> dict:
         if not math.isfinite(value):
             raise ValueError(f"{name} must be finite, got {value}.")
         row[name] = int(value) if isinstance(value, int) else float(value)
+        _check_range(name, value)
+    if "probe_train_size" in row and "probe_accuracy" not in row:
+        raise ValueError(
+            "probe_train_size describes a probe_accuracy; record both in the same row."
+        )
     return row
+
+
+def _check_range(name: str, value: float) -> None:
+    if name in FRACTIONS and not 0 <= value <= 1:
+        raise ValueError(
+            f"{name} is a fraction in [0, 1], got {value}; pass an accuracy "
+            "or AUROC, not a percentage."
+        )
+    if name in COUNTS and (not float(value).is_integer() or value < 1):
+        raise ValueError(f"{name} must be a positive integer, got {value}.")
+    if name in NON_NEGATIVE and value < 0:
+        raise ValueError(f"{name} cannot be negative, got {value}.")
 
 
 def record_result(chapter: str, model: str, **metrics: float | int | None) -> dict:
@@ -193,3 +243,156 @@ def results_table(results: dict[str, list[dict]]) -> pd.DataFrame:
         raise ValueError("results is empty; pass load_results(chapters).")
     table = pd.DataFrame(rows).set_index(["chapter", "model"])
     return table.reindex(columns=[m for m in METRICS if m in table.columns])
+
+
+@dataclass(frozen=True)
+class Required:
+    """One row the closing page reads: who records it and which numbers.
+
+    ``latent_dim=None`` means the row has no code size (a JPEG file, a set
+    of generated images); otherwise the recorded ``latent_dim`` must equal
+    it, or, with ``latent_dim=0``, merely be recorded.
+    """
+
+    chapter: str
+    model: str
+    metrics: tuple[str, ...]
+    latent_dim: int | None = 32
+
+
+_PROBE = ("probe_accuracy", "probe_train_size")
+
+#: The contract between the chapters and the closing page (also written out
+#: in the developers' notes): every row the synthesis reads, by chapter.
+CLOSING_ROWS = (
+    Required("01_pca", "PCA", ("test_mse",)),
+    Required("02_linear_autoencoder", "linear AE", ("test_mse",)),
+    Required("03_deep_autoencoder", "MLP AE", ("test_mse", "parameters")),
+    Required("04_convolutional_autoencoder", "conv AE", ("test_mse", "parameters")),
+    Required(
+        "05_denoising_autoencoder",
+        "denoising AE",
+        ("test_mse", *_PROBE, "psnr_gain_db"),
+    ),
+    Required("06_sparse_contractive", "sparse AE", ("test_mse", *_PROBE), 0),
+    Required("07_codes_as_features", "PCA", _PROBE),
+    Required("07_codes_as_features", "MLP AE", _PROBE),
+    Required("07_codes_as_features", "pixels", _PROBE, 784),
+    Required(
+        "08_compression",
+        "AE codec",
+        ("bytes_per_image", "psnr_db", "shared_bytes"),
+    ),
+    Required("08_compression", "JPEG", ("bytes_per_image", "psnr_db"), None),
+    Required("09_anomaly_images", "MLP AE", ("mean_auroc",), 0),
+    Required("09_anomaly_images", "PCA", ("mean_auroc",), 0),
+    Required(
+        "12_variational_autoencoder",
+        "VAE",
+        (
+            "test_mse",
+            *_PROBE,
+            "negative_elbo",
+            "shirt_auroc_elbo",
+            "shirt_auroc_mse",
+        ),
+        0,
+    ),
+    Required("13_latent_diffusion", "latent diffusion", ("frechet_distance",), None),
+    Required("13_latent_diffusion", "VAE samples", ("frechet_distance",), None),
+)
+
+
+def _problems(required: Required, rows: list[dict]) -> list[str]:
+    where = f"{required.chapter}: model={required.model!r}"
+    found = [row for row in rows if row.get("model") == required.model]
+    if not found:
+        names = sorted(row.get("model", "?") for row in rows)
+        return [f"{where} not recorded (it recorded {names})"]
+    row = found[0]
+    wanted = list(required.metrics)
+    if required.latent_dim is not None:
+        wanted.append("latent_dim")
+    problems = [f"{where} lacks {m}" for m in wanted if m not in row]
+    if required.latent_dim and row.get("latent_dim", required.latent_dim) != (
+        required.latent_dim
+    ):
+        problems.append(
+            f"{where} has latent_dim={row['latent_dim']}, the closing page "
+            f"compares at k = {required.latent_dim}"
+        )
+    size = row.get("probe_train_size", PROBE_TRAIN_SIZE)
+    if size != PROBE_TRAIN_SIZE:
+        problems.append(
+            f"{where} probed on {size} training codes; the course protocol "
+            f"uses probes.PROBE_TRAIN_SIZE = {PROBE_TRAIN_SIZE}"
+        )
+    return problems
+
+
+def closing_rows(
+    results: dict[str, list[dict]],
+    *,
+    required: tuple[Required, ...] = CLOSING_ROWS,
+    pending: tuple[str, ...] | list[str] = (),
+) -> pd.DataFrame:
+    """The rows of ``required``, checked, one per (chapter, model).
+
+    Parameters
+    ----------
+    results
+        What :func:`load_results` returns.
+    required
+        The contract; by default :data:`CLOSING_ROWS`.
+    pending
+        Chapters not written yet (no notebook in the book): their rows may
+        be missing. Every other chapter of ``required`` must have recorded
+        every row and metric it owes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (chapter, model); ``latent_dim`` and the required metrics as
+        columns in :data:`METRICS` order; only the required metrics of each
+        row are filled in. Rows of pending chapters are left out.
+
+    Raises
+    ------
+    ValueError
+        Listing every missing chapter, row or metric, and every probe that
+        did not follow the course protocol.
+    """
+    if not isinstance(results, dict):
+        raise TypeError(
+            "results must be the dict load_results returns, "
+            f"got {type(results).__name__}."
+        )
+    unknown = sorted(set(pending) - {r.chapter for r in required})
+    if unknown:
+        raise ValueError(f"pending chapters {unknown} are not in required.")
+    problems, rows = [], []
+    for need in required:
+        if need.chapter not in results:
+            if need.chapter not in pending:
+                problems.append(f"{need.chapter}: recorded nothing")
+            continue
+        chapter_rows = results[need.chapter]
+        found = _problems(need, chapter_rows)
+        if found:
+            problems += found
+            continue
+        row = next(r for r in chapter_rows if r["model"] == need.model)
+        keep = [*need.metrics, "latent_dim"]
+        rows.append(
+            {"chapter": need.chapter, "model": need.model}
+            | {m: row[m] for m in keep if m in row}
+        )
+    if problems:
+        raise ValueError(
+            "The closing page needs rows the chapters have not recorded "
+            "(record_result calls; see aeutils.results.CLOSING_ROWS):\n  "
+            + "\n  ".join(problems)
+        )
+    columns = [m for m in METRICS if any(m in row for row in rows)]
+    table = pd.DataFrame(rows, columns=["chapter", "model", *columns])
+    return table.set_index(["chapter", "model"])

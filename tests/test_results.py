@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -78,3 +79,82 @@ def test_load_results_fails_loudly_and_table_has_one_row_per_model(
     assert list(table.index) == [("03_x", "b"), ("03_x", "a")]
     assert list(table.columns) == ["latent_dim", "test_mse"]
     assert table.loc[("03_x", "a"), "test_mse"] == 0.03
+
+
+@pytest.mark.parametrize(
+    ("metrics", "message"),
+    [
+        ({"probe_accuracy": 87.5}, "fraction in"),
+        ({"mean_auroc": -0.1}, "fraction in"),
+        ({"latent_dim": 0}, "positive integer"),
+        ({"probe_train_size": 10.5, "probe_accuracy": 0.8}, "positive integer"),
+        ({"bytes_per_image": -3}, "cannot be negative"),
+        ({"probe_train_size": 10_000}, "same row"),
+    ],
+)
+def test_record_result_rejects_impossible_values(
+    tmp_path, monkeypatch, metrics, message
+):
+    monkeypatch.setenv(results.ENV_VAR, str(tmp_path))
+    with pytest.raises(ValueError, match=message):
+        results.record_result("03_x", model="a", **metrics)
+    assert not (tmp_path / "03_x.json").exists()
+
+
+def _contract_rows():
+    """Rows that satisfy every entry of CLOSING_ROWS."""
+    recorded = {}
+    for need in results.CLOSING_ROWS:
+        row = {"model": need.model}
+        row |= {m: 0.5 for m in need.metrics}
+        if "probe_train_size" in need.metrics:
+            row["probe_train_size"] = results.PROBE_TRAIN_SIZE
+        if need.latent_dim is not None:
+            row["latent_dim"] = need.latent_dim or 196
+        recorded.setdefault(need.chapter, []).append(row)
+    return recorded
+
+
+def test_closing_rows_reads_one_row_per_contract_entry():
+    recorded = _contract_rows()
+    recorded["03_deep_autoencoder"].append({"model": "extra", "test_mse": 1})
+    table = results.closing_rows(recorded)
+    assert len(table) == len(results.CLOSING_ROWS)
+    assert ("03_deep_autoencoder", "extra") not in table.index
+    assert table.loc[("08_compression", "JPEG"), "bytes_per_image"] == 0.5
+    # only the metrics a row owes are read: 07's MLP AE owes no test_mse
+    assert pd.isna(table.loc[("07_codes_as_features", "MLP AE"), "test_mse"])
+    assert list(table.columns) == [
+        m for m in results.METRICS if m in table.columns
+    ]
+
+
+def test_closing_rows_names_every_missing_piece():
+    recorded = _contract_rows()
+    del recorded["04_convolutional_autoencoder"]
+    recorded["01_pca"][0]["latent_dim"] = 16
+    del recorded["12_variational_autoencoder"][0]["negative_elbo"]
+    recorded["07_codes_as_features"][0]["probe_train_size"] = 5_000
+    recorded["09_anomaly_images"][0]["model"] = "MLP AE 784-64-16"
+    with pytest.raises(ValueError) as error:
+        results.closing_rows(recorded)
+    message = str(error.value)
+    for piece in (
+        "04_convolutional_autoencoder: recorded nothing",
+        "01_pca: model='PCA' has latent_dim=16",
+        "12_variational_autoencoder: model='VAE' lacks negative_elbo",
+        "probed on 5000 training codes",
+        "recorded ['MLP AE 784-64-16', 'PCA']",
+    ):
+        assert piece in message, message
+
+
+def test_closing_rows_lets_a_chapter_not_written_yet_be_missing():
+    recorded = _contract_rows()
+    del recorded["13_latent_diffusion"]
+    table = results.closing_rows(recorded, pending=["13_latent_diffusion"])
+    assert "13_latent_diffusion" not in table.index.get_level_values(0)
+    with pytest.raises(ValueError, match="not in required"):
+        results.closing_rows(recorded, pending=["99_nothing"])
+    with pytest.raises(TypeError, match="load_results"):
+        results.closing_rows([])
