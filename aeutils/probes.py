@@ -98,16 +98,25 @@ def _labels(labels: object, *, name: str, n: int) -> np.ndarray:
     return labels
 
 
-def _check(train_codes, train_labels, test_codes, test_labels):
-    x_train = _features(train_codes, name="train_codes")
-    x_test = _features(test_codes, name="test_codes")
-    if x_train.shape[1] != x_test.shape[1]:
+def _paired(first_codes, first_labels, second_codes, second_labels, *, names):
+    """Validate two labelled sets of codes with the same number of columns."""
+    first, second = names
+    x_first = _features(first_codes, name=f"{first}_codes")
+    x_second = _features(second_codes, name=f"{second}_codes")
+    if x_first.shape[1] != x_second.shape[1]:
         raise ValueError(
-            f"train_codes and test_codes must have the same number of columns, "
-            f"got {x_train.shape[1]} and {x_test.shape[1]}."
+            f"{first}_codes and {second}_codes must have the same number of "
+            f"columns, got {x_first.shape[1]} and {x_second.shape[1]}."
         )
-    y_train = _labels(train_labels, name="train_labels", n=len(x_train))
-    y_test = _labels(test_labels, name="test_labels", n=len(x_test))
+    y_first = _labels(first_labels, name=f"{first}_labels", n=len(x_first))
+    y_second = _labels(second_labels, name=f"{second}_labels", n=len(x_second))
+    return x_first, y_first, x_second, y_second
+
+
+def _check(train_codes, train_labels, test_codes, test_labels):
+    x_train, y_train, x_test, y_test = _paired(
+        train_codes, train_labels, test_codes, test_labels, names=("train", "test")
+    )
     if len(np.unique(y_train)) < 2:
         raise ValueError("train_labels hold a single class; a probe needs two or more.")
     return x_train, y_train, x_test, y_test
@@ -373,15 +382,9 @@ def retrieval_precision(
     is the query's. The queries must not be part of the index (each would
     find itself first).
     """
-    queries = _features(query_codes, name="query_codes")
-    index = _features(index_codes, name="index_codes")
-    if queries.shape[1] != index.shape[1]:
-        raise ValueError(
-            f"query_codes and index_codes must have the same number of "
-            f"columns, got {queries.shape[1]} and {index.shape[1]}."
-        )
-    y_query = _labels(query_labels, name="query_labels", n=len(queries))
-    y_index = _labels(index_labels, name="index_labels", n=len(index))
+    queries, y_query, index, y_index = _paired(
+        query_codes, query_labels, index_codes, index_labels, names=("query", "index")
+    )
     if isinstance(k, bool) or not isinstance(k, int):
         raise TypeError(f"k must be an int, got {k!r}.")
     if not 1 <= k <= len(index):
