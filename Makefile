@@ -84,7 +84,7 @@ benchmark: setup
 	$(BIN)/python benchmarks/run.py $(if $(RECORD),--record "$(RECORD)")
 
 student: setup
-	$(BIN)/python -m aeutils.student --out _student
+	$(BIN)/python -m course.student --out _student
 
 student-book: student
 	$(BIN)/jupyter-book build _student $(JB_FLAGS)
@@ -92,7 +92,7 @@ student-book: student
 
 grade: setup
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder" && exit 2)
-	$(BIN)/python -m aeutils.grade $(SUBMISSIONS) --out scores.csv
+	$(BIN)/python -m course.grade $(SUBMISSIONS) --out scores.csv
 
 check-latest:
 	bash scripts/check_latest.sh

@@ -19,12 +19,20 @@
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
-_CHAPTER_FILE = re.compile(r"(?:^|/)(\d+)_[^/]*$")
+# The chapter-number pattern lives in the course tooling (course/notebooks.py)
+# beside the repository's _ext/ (or above a student edition's copy of it).
+for _folder in Path(__file__).resolve().parents:
+    if (_folder / "course" / "notebooks.py").is_file():
+        sys.path.insert(0, str(_folder))
+        break
+from course.notebooks import CHAPTER_FILE as _CHAPTER_FILE  # noqa: E402
 _NUMBERED_TITLE = re.compile(r"^(\d+)\.\s+")
 # Colab's form title; formatters (ruff, black) write "#@title" as "# @title".
 _COLAB_TITLE = re.compile(r"#\s?@title\b")

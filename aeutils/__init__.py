@@ -1,23 +1,40 @@
-"""aeutils: the helper package of the course "Through the Bottleneck".
+"""aeutils: the library learners import in the course "Through the Bottleneck".
 
-Modules, by topic:
+Chapters import modules, one style everywhere::
 
-- :mod:`aeutils.data`: Fashion-MNIST (offline-first, checksummed) and MNIST.
-  Reading and verifying single IDX files is in :mod:`aeutils._idx` (re-exported).
-- :mod:`aeutils.models`: the PCA baseline and small model utilities.
-- :mod:`aeutils.train`: one training loop for every chapter.
-- :mod:`aeutils.metrics`: per-image MSE, PSNR, explained variance, principal angles.
-- :mod:`aeutils.corrupt`: corruptions for denoising (noise, masked pixels, patches).
-- :mod:`aeutils.viz`: figures (image grids, reconstructions, latent maps, curves);
-  the curve and bar figures are in :mod:`aeutils.viz_curves` and the shared figure
-  class and helpers in :mod:`aeutils._figures` (both re-exported by ``viz``).
-- :mod:`aeutils.sparse`: activation statistics of sparse codes (active units, top images).
-- :mod:`aeutils.robustness`: how far codes move under small input changes (Jacobians).
-- :mod:`aeutils.anomaly`: one-class splits, anomaly scores, thresholds from normal data, ROC/PR
-  and error-map figures; the figures are in :mod:`aeutils.anomaly_plots` and the score checks
-  and thresholds in :mod:`aeutils._anomaly_thresholds` (both re-exported by ``anomaly``).
-- :mod:`aeutils.widgets`: interactive figures that also work in the static book.
-- :mod:`aeutils.exercises`: checks for the coding exercises.
+    from aeutils import data, losses, metrics, models, train, viz
+    train.fit(model, train.images, ...); viz.plot_reconstructions(...)
+
+Modules, by topic (one guess finds a name):
+
+- :mod:`aeutils.data` (subpackage): IDX files (``data.idx``), Fashion-MNIST
+  and MNIST (``data.datasets``), splits (``data.splits``); all re-exported.
+- :mod:`aeutils.models`: PCA, MLPAutoencoder, ConvAutoencoder,
+  VariationalAutoencoder, count_parameters.
+- :mod:`aeutils.losses`: reconstruction loss (mse_loss), the ELBO and its
+  terms (reparameterize, kl_per_dimension, negative_elbo, bernoulli_entropy),
+  the form of a loss function's result (loss_terms).
+- :mod:`aeutils.train`: fit, predict, evaluate, seed_everything, and the
+  DEVICE RULE: ``fit`` leaves the model on its device (CUDA when present);
+  every function that takes a model or an encoder/decoder callable (a
+  module, ``model.encode``, a functools.partial) sends inputs to that
+  module's device (:func:`aeutils.train.device_of`) and returns CPU results.
+- :mod:`aeutils.metrics`: per-image MSE, PSNR, explained variance, angles.
+- :mod:`aeutils.corrupt`: corruptions for denoising.
+- :mod:`aeutils.latent`: codes: decoding, interpolation, sensitivity
+  (Jacobians), sparsity statistics.
+- :mod:`aeutils.probes`: linear and k-NN probes on codes (scikit-learn).
+- :mod:`aeutils.anomaly`: one-class splits, scores, thresholds, the detector.
+- :mod:`aeutils.viz` (subpackage): ``figures``, ``images``, ``latent``,
+  ``curves``, ``anomaly``, ``interactive``; all re-exported (``viz.plot_...``).
+- :mod:`aeutils.results`: record_result (chapters call it) and the table.
+- :mod:`aeutils.validation`: the input checks every public function uses
+  (``validate_*``; they raise ``ValueError``/``TypeError``).
+- :mod:`aeutils.exercises` (subpackage): ``feedback`` and one module of
+  exercise checks per chapter (``check_*``; they return feedback).
+
+The course's own tooling (student edition, grader, instructor tables, Colab
+cells) is the separate top-level package ``course``; aeutils never imports it.
 """
 
 __version__ = "0.1.0"

@@ -8,22 +8,23 @@ adds the pieces around them that every reconstruction-based detector needs:
   is normal; its training images split into a fitting and a *normal-only*
   validation part; the whole test set scored, the other classes anomalous);
 - :func:`fit_reconstruction_detector`: the course's reconstruction-error
-  detector (chapter 3's MLP autoencoder) trained on normal images, shared
-  by chapters 6 and 7 so that both use the same recipe;
+  detector trained on normal data, its shape taken from the data (an MLP
+  autoencoder for images, feature rows or sensor windows), so that every
+  chapter uses the same recipe;
 - :func:`reconstruction_scores`: one anomaly score per input, its mean
   squared reconstruction error, for any model or reconstruct function;
 - :func:`threshold_from_normal`: a threshold set on normal validation scores
   for a target false-positive rate, never on test labels;
 - :func:`threshold_summary`: precision, recall, false-positive rate and the
   confusion matrix that a threshold gives;
-- figures: :func:`plot_score_histograms`, :func:`plot_roc_pr`,
-  :func:`plot_threshold` and :func:`plot_error_maps`.
+- figures: in :mod:`aeutils.viz.anomaly` (``viz.plot_score_histograms``,
+  ``viz.plot_roc_pr``, ``viz.plot_threshold``, ``viz.plot_error_maps``).
 
 Conventions: label 1 means *anomalous* (the positive class), 0 *normal*, and
 a higher score means more anomalous.
 
-The checks and thresholds live in :mod:`aeutils._anomaly_thresholds` and the
-figures in :mod:`aeutils.anomaly_plots`; both are re-exported here.
+Scores follow the device rule of :mod:`aeutils.train`: inputs go to the
+model's device, scores come back as NumPy arrays.
 """
 
 from __future__ import annotations
@@ -33,35 +34,32 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from sklearn.metrics import confusion_matrix
+from torch import nn
 
-from ._anomaly_thresholds import (
-    ThresholdSummary,
-    _check_scores,
-    threshold_from_normal,
-    threshold_summary,
-)
-from ._validation import as_tensor, check_positive_int, check_same_shape
-from .anomaly_plots import (
-    plot_error_maps,
-    plot_roc_pr,
-    plot_score_histograms,
-    plot_threshold,
-)
-from .data import ImageDataset
-from .models import MLPAutoencoder
+from .data.datasets import ImageDataset
+from .metrics import per_image_mse
+from .models import FeatureAutoencoder, MLPAutoencoder
 from .train import History, fit, predict, seed_everything
+from .validation import (
+    as_tensor,
+    validate_batch,
+    validate_binary_labels,
+    validate_callable,
+    validate_fraction,
+    validate_index,
+    validate_positive_int,
+    validate_real,
+    validate_scores,
+    validate_seed,
+)
 
 __all__ = [
     "OneClassSplit",
     "ThresholdSummary",
     "fit_reconstruction_detector",
     "one_class_split",
-    "plot_error_maps",
-    "plot_roc_pr",
-    "plot_score_histograms",
-    "plot_threshold",
     "reconstruction_scores",
-    "squared_errors",
     "threshold_from_normal",
     "threshold_summary",
 ]
@@ -122,12 +120,10 @@ def one_class_split(
         Seed of the split, so every model sees the same images.
     """
     n_classes = len(train.class_names)
-    if isinstance(normal_class, bool) or not isinstance(normal_class, (int, np.integer)):
-        raise TypeError(f"normal_class must be an int label, got {normal_class!r}.")
-    if not 0 <= normal_class < n_classes:
-        raise ValueError(f"normal_class must be in 0..{n_classes - 1}, got {normal_class}.")
+    normal_class = validate_index(normal_class, name="normal_class", size=n_classes)
+    seed = validate_seed(seed)
     normal = train.images[train.labels == normal_class]
-    val_size = check_positive_int(val_size, name="val_size", maximum=len(normal) - 1)
+    val_size = validate_positive_int(val_size, name="val_size", maximum=len(normal) - 1)
     order = torch.randperm(len(normal), generator=torch.Generator().manual_seed(seed))
     labels = (test.labels != normal_class).numpy().astype(np.int64)
     return OneClassSplit(
@@ -143,30 +139,38 @@ def one_class_split(
 
 
 def fit_reconstruction_detector(
-    images: object,
+    inputs: object,
     *,
     latent_dim: int = 16,
     hidden_dims: tuple[int, ...] = (256,),
     epochs: int = 20,
     lr: float = 3e-3,
+    batch_size: int = 256,
     seed: int = 0,
     progress: bool = False,
-) -> tuple[MLPAutoencoder, History]:
-    """Train an MLP autoencoder on normal images, to score by its error.
+) -> tuple[nn.Module, History]:
+    """Train an MLP autoencoder on normal data, to score by its error.
 
-    The defaults are the one-class setting of chapter 6 (784-256-16, 20
-    epochs, cosine learning-rate schedule), which chapter 7 reuses for its
-    comparison with the VAE.
+    The model takes its shape from the data:
+
+    - images ``(N, C, H, W)`` with values in ``[0, 1]`` get an
+      :class:`~aeutils.models.MLPAutoencoder` (sigmoid output, pixels);
+    - feature rows ``(N, D)`` and sensor windows ``(N, C, T)``, any finite
+      values (standardise them first), get a
+      :class:`~aeutils.models.FeatureAutoencoder` (linear output).
+
+    The defaults are the image setting (784-256-16, 20 epochs, cosine
+    learning-rate schedule).
 
     Parameters
     ----------
-    images
-        Normal training images, shape ``(N, C, H, W)``, values in ``[0, 1]``.
+    inputs
+        Normal training data, one example per row of the first axis.
     latent_dim, hidden_dims
-        The autoencoder's code size and hidden widths (see
-        :class:`aeutils.models.MLPAutoencoder`).
-    epochs, lr
-        Training length and peak learning rate of :func:`aeutils.train.fit`.
+        The autoencoder's code size and hidden widths.
+    epochs, lr, batch_size
+        Training length, peak learning rate and batch size of
+        :func:`aeutils.train.fit`.
     seed
         Seeds the initial weights and the batch order: the same seed gives the
         same detector.
@@ -178,13 +182,24 @@ def fit_reconstruction_detector(
     model, history
         The trained autoencoder and its training history.
     """
+    x = validate_batch(inputs, name="inputs")
     seed_everything(seed)
-    model = MLPAutoencoder(latent_dim=latent_dim, hidden_dims=hidden_dims)
+    if x.ndim == 4:
+        model: nn.Module = MLPAutoencoder(
+            latent_dim=latent_dim,
+            hidden_dims=hidden_dims,
+            image_shape=tuple(x.shape[1:]),
+        )
+    else:
+        model = FeatureAutoencoder(
+            tuple(x.shape[1:]), latent_dim=latent_dim, hidden_dims=hidden_dims
+        )
     history = fit(
         model,
-        images,
+        x,
         epochs=epochs,
         lr=lr,
+        batch_size=batch_size,
         lr_schedule="cosine",
         seed=seed,
         progress=progress,
@@ -192,29 +207,6 @@ def fit_reconstruction_detector(
     return model, history
 
 
-# --------------------------------------------------------------------------- scores
-
-
-def squared_errors(inputs: object, reconstructions: object) -> np.ndarray:
-    """Mean squared error of each example, over every axis but the first.
-
-    Works for images ``(N, C, H, W)``, feature rows ``(N, D)`` and windows
-    ``(N, C, T)`` alike.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``(N,)``, float64: one anomaly score per example.
-    """
-    x = as_tensor(inputs, name="inputs", pixels=False, dtype=None)
-    x_hat = as_tensor(reconstructions, name="reconstructions", pixels=False, dtype=None)
-    check_same_shape(x, x_hat, names=("inputs", "reconstructions"))
-    if x.ndim < 2 or x.shape[0] == 0:
-        raise ValueError(
-            f"inputs must have shape (N, ...) with N >= 1 examples, got {tuple(x.shape)}."
-        )
-    error = (x.detach().cpu().double() - x_hat.detach().cpu().double()).pow(2)
-    return _check_scores(error.flatten(1).mean(dim=1).numpy(), name="squared errors")
 
 
 def reconstruction_scores(
@@ -228,8 +220,9 @@ def reconstruction_scores(
     Parameters
     ----------
     reconstruct
-        A trained autoencoder, ``pca.reconstruct``, or any function mapping a
-        batch to reconstructions of the same shape (e.g. a VAE's mean output).
+        A trained autoencoder, ``model.forward``, ``pca.reconstruct``, or any
+        function mapping a batch to reconstructions of the same shape. Inputs
+        are sent to its module's device (see :func:`aeutils.train.device_of`).
     inputs
         The examples to score (whatever shape ``reconstruct`` takes).
     batch_size
@@ -240,7 +233,101 @@ def reconstruction_scores(
     numpy.ndarray
         Shape ``(N,)``, float64; higher means more anomalous.
     """
-    if not callable(reconstruct):
-        raise TypeError(f"reconstruct must be a model or function, got {type(reconstruct).__name__}.")
+    validate_callable(reconstruct, name="reconstruct")
     x = as_tensor(inputs, name="inputs", pixels=False)
-    return squared_errors(x, predict(reconstruct, x, batch_size=batch_size))
+    errors = per_image_mse(x, predict(reconstruct, x, batch_size=batch_size))
+    return validate_scores(errors.numpy(), name="reconstruction errors")
+
+
+def threshold_from_normal(val_scores: object, *, target_fpr: float = 0.05) -> float:
+    """Threshold that flags a fraction ``target_fpr`` of normal validation data.
+
+    It is the ``1 - target_fpr`` quantile of the scores of *normal* validation
+    examples, so on new normal data about that fraction are false alarms.
+    It uses no anomalies and no test labels: a threshold tuned on the test set
+    reports numbers that the deployed detector will not reach.
+
+    Parameters
+    ----------
+    val_scores
+        Scores of held-out normal examples, 1-D.
+    target_fpr
+        Desired false-positive rate, in ``(0, 1)``, e.g. ``0.05`` or ``0.01``.
+
+    Returns
+    -------
+    float
+        Flag an example as anomalous when its score is ``> threshold``.
+    """
+    scores = validate_scores(val_scores, name="val_scores")
+    target_fpr = validate_fraction(
+        target_fpr, name="target_fpr", low_open=True, hint=" It is a rate, e.g. 0.05 for 5 %."
+    )
+    if len(scores) * target_fpr < 1.0:
+        raise ValueError(
+            f"{len(scores)} validation scores cannot resolve a false-positive rate of "
+            f"{target_fpr:g}; use at least {int(np.ceil(1 / target_fpr))} normal "
+            "validation examples or a larger target_fpr."
+        )
+    return float(np.quantile(scores, 1.0 - target_fpr))
+
+
+@dataclass(frozen=True)
+class ThresholdSummary:
+    """What flagging ``score > threshold`` does on labelled data.
+
+    Attributes
+    ----------
+    threshold
+        The cut-off used.
+    precision
+        Fraction of flagged examples that are anomalous (1.0 if none flagged).
+    recall
+        Fraction of anomalies flagged (the true-positive rate).
+    false_positive_rate
+        Fraction of normal examples flagged.
+    confusion
+        2 x 2 confusion matrix from scikit-learn, rows = true (normal,
+        anomalous), columns = predicted (normal, anomalous).
+    """
+
+    threshold: float
+    precision: float
+    recall: float
+    false_positive_rate: float
+    confusion: np.ndarray
+
+    def as_dict(self) -> dict[str, float]:
+        """The four numbers, e.g. for a row of a DataFrame."""
+        return {
+            "threshold": self.threshold,
+            "precision": self.precision,
+            "recall": self.recall,
+            "false positive rate": self.false_positive_rate,
+        }
+
+
+def threshold_summary(labels: object, scores: object, threshold: float) -> ThresholdSummary:
+    """Precision, recall, false-positive rate and confusion matrix of a threshold.
+
+    Parameters
+    ----------
+    labels
+        ``1`` for anomalous, ``0`` for normal; both must occur.
+    scores
+        One score per example, same length; higher is more anomalous.
+    threshold
+        Examples with ``score > threshold`` are flagged as anomalous.
+    """
+    y, s = validate_binary_labels(labels, scores)
+    threshold = validate_real(threshold, name="threshold")
+    flagged = (s > threshold).astype(np.int64)
+    matrix = confusion_matrix(y, flagged, labels=[0, 1])
+    (tn, fp), (fn, tp) = matrix
+    return ThresholdSummary(
+        threshold=float(threshold),
+        precision=float(tp / (tp + fp)) if tp + fp else 1.0,
+        recall=float(tp / (tp + fn)),
+        false_positive_rate=float(fp / (fp + tn)),
+        confusion=matrix,
+    )

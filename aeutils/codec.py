@@ -21,11 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._validation import (
-    check_images,
-    check_matrix,
-    check_nonnegative_float,
-    check_positive_int,
+from .validation import (
+    validate_images,
+    validate_index,
+    validate_matrix,
+    validate_nonnegative_float,
+    validate_positive_int,
 )
 
 __all__ = [
@@ -84,9 +85,9 @@ class ComponentQuantiser:
             ``(1 + coverage) / 2`` quantile, so that a few outliers do not
             stretch the levels. ``1.0`` uses the minimum and maximum.
         """
-        codes = check_matrix(codes, name="codes").cpu()
-        bits = check_positive_int(bits, name="bits", maximum=_MAX_BITS)
-        coverage = check_nonnegative_float(coverage, name="coverage")
+        codes = validate_matrix(codes, name="codes").cpu()
+        bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
+        coverage = validate_nonnegative_float(coverage, name="coverage")
         if not 0.0 < coverage <= 1.0:
             raise ValueError(
                 f"coverage is a share of the training values and must lie in "
@@ -116,7 +117,7 @@ class ComponentQuantiser:
         return 4 * len(self.low)
 
     def _codes(self, codes: object) -> torch.Tensor:
-        return check_matrix(codes, name="codes", n_cols=len(self.low)).cpu()
+        return validate_matrix(codes, name="codes", n_cols=len(self.low)).cpu()
 
     def quantise(self, codes: object) -> torch.Tensor:
         """Integer symbols in ``[0, 2**bits - 1]``, shape ``(N, k)``, int64."""
@@ -182,7 +183,7 @@ def packed_bytes(symbols: object, *, bits: int) -> bytes:
     first; padded with zero bits to a whole byte. Its length is
     ``ceil(N * k * bits / 8)``.
     """
-    bits = check_positive_int(bits, name="bits", maximum=_MAX_BITS)
+    bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     values = _symbols(symbols, bits).reshape(-1).astype(np.uint32)
     shifts = np.arange(bits - 1, -1, -1, dtype=np.uint32)
     stream = ((values[:, None] >> shifts) & 1).astype(np.uint8)
@@ -198,7 +199,7 @@ def lzma_bytes(symbols: object, *, bits: int) -> bytes:
     distribution as one run. Decompressing the file and reshaping gives the
     symbols back exactly.
     """
-    bits = check_positive_int(bits, name="bits", maximum=_MAX_BITS)
+    bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     values = _symbols(symbols, bits)
     dtype = np.uint8 if bits <= 8 else np.dtype(">u2")
     stream = np.ascontiguousarray(values.T).astype(dtype).tobytes()
@@ -228,17 +229,14 @@ def pillow_codec(
     """
     from PIL import Image
 
-    images = check_images(images, name="images").cpu()
+    images = validate_images(images, name="images").cpu()
     if images.shape[1] != 1:
         raise ValueError(
             f"images must be grey, (N, 1, H, W), got {tuple(images.shape)}."
         )
     if format not in ("JPEG", "WebP"):
         raise ValueError(f"format must be 'JPEG' or 'WebP', got {format!r}.")
-    if isinstance(quality, bool) or not isinstance(quality, (int, np.integer)):
-        raise TypeError(f"quality must be an int, got {quality!r}.")
-    if not 0 <= quality <= 100:
-        raise ValueError(f"quality must lie in [0, 100], got {quality}.")
+    quality = validate_index(quality, name="quality", size=101)
     pixels = (images[:, 0] * 255).round().to(torch.uint8).numpy()
     sizes, decoded = [], []
     for image in pixels:
@@ -263,9 +261,9 @@ def break_even_images(
     baseline of ``baseline_bytes`` per file from the smallest ``n`` with
     ``shared_bytes + n * codec_bytes < n * baseline_bytes``.
     """
-    shared_bytes = check_nonnegative_float(shared_bytes, name="shared_bytes")
-    codec_bytes = check_nonnegative_float(codec_bytes, name="codec_bytes")
-    baseline_bytes = check_nonnegative_float(
+    shared_bytes = validate_nonnegative_float(shared_bytes, name="shared_bytes")
+    codec_bytes = validate_nonnegative_float(codec_bytes, name="codec_bytes")
+    baseline_bytes = validate_nonnegative_float(
         baseline_bytes, name="baseline_bytes"
     )
     saving = baseline_bytes - codec_bytes

@@ -14,39 +14,17 @@ gives the same corruption whether the images live on the CPU or a GPU.
 
 from __future__ import annotations
 
-import math
-from numbers import Real
 
-import numpy as np
 import torch
 
-from ._validation import check_images
+from .validation import (
+    validate_generator,
+    validate_images,
+    validate_positive_int,
+    validate_real,
+)
 
 __all__ = ["corrupt_gaussian", "corrupt_mask", "corrupt_patches"]
-
-
-def _check_generator(generator: object) -> torch.Generator | None:
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(
-            "generator must be a torch.Generator or None, got "
-            f"{type(generator).__name__}. Create one with "
-            "torch.Generator().manual_seed(0)."
-        )
-    return generator
-
-
-def _check_real(value: object, *, name: str) -> float:
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(
-            f"{name} must be a real number, got {type(value).__name__} "
-            f"({value!r})."
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}.")
-    return value
 
 
 def _sampling_device(
@@ -84,13 +62,13 @@ def corrupt_gaussian(
     torch.Tensor
         Corrupted images, same shape, dtype and device as ``images``.
     """
-    x = check_images(images, name="images")
-    sigma = _check_real(sigma, name="sigma")
+    x = validate_images(images, name="images")
+    sigma = validate_real(sigma, name="sigma")
     if sigma < 0:
         raise ValueError(
             f"sigma must be >= 0 (a standard deviation), got {sigma}."
         )
-    generator = _check_generator(generator)
+    generator = validate_generator(generator)
     noise = torch.randn(
         x.shape,
         generator=generator,
@@ -124,14 +102,14 @@ def corrupt_mask(
     torch.Tensor
         Corrupted images, same shape, dtype and device as ``images``.
     """
-    x = check_images(images, name="images")
-    p = _check_real(p, name="p")
+    x = validate_images(images, name="images")
+    p = validate_real(p, name="p")
     if not 0.0 <= p <= 1.0:
         raise ValueError(
             f"p must be a probability in [0, 1], got {p}. "
             "For a percentage, divide by 100."
         )
-    generator = _check_generator(generator)
+    generator = validate_generator(generator)
     uniform = torch.rand(
         x.shape, generator=generator, device=_sampling_device(x, generator)
     )
@@ -166,23 +144,15 @@ def corrupt_patches(
     torch.Tensor
         Corrupted images, same shape, dtype and device as ``images``.
     """
-    x = check_images(images, name="images")
-    if isinstance(patch_size, bool) or not isinstance(
-        patch_size, (int, np.integer)
-    ):
-        raise TypeError(
-            "patch_size must be an int (pixels), got "
-            f"{type(patch_size).__name__} ({patch_size!r})."
-        )
+    x = validate_images(images, name="images")
     n, _, height, width = x.shape
-    if patch_size < 1:
-        raise ValueError(f"patch_size must be at least 1, got {patch_size}.")
+    patch_size = validate_positive_int(patch_size, name="patch_size")
     if patch_size > min(height, width):
         raise ValueError(
             f"patch_size {patch_size} is larger than the images "
             f"({height}x{width}); use at most {min(height, width)}."
         )
-    generator = _check_generator(generator)
+    generator = validate_generator(generator)
     device = _sampling_device(x, generator)
     tops = torch.randint(
         0, height - patch_size + 1, (n,), generator=generator, device=device

@@ -1,57 +1,70 @@
-"""Walking the latent space: decoded grids and interpolations.
+"""Codes: decoding, walking the latent space, sensitivity and sparsity.
 
-Both helpers take a ``decode`` callable (a decoder module, ``model.decode``,
-``pca.decode``...), in the spirit of probml-utils, so chapter 3's plain
-autoencoder and chapter 7's VAE are drawn by the same code.
+- Decoding: :func:`decode_codes` and :func:`decode_grid` take a ``decode``
+  callable (a decoder module, ``model.decode``, ``pca.decode``...), so the
+  plain autoencoder and the VAE are handled by the same code;
+  :func:`interpolate_codes` draws the straight path between two codes.
+- Sensitivity: how far a code moves when the input moves a little, for any
+  encoder ``encode(images) -> codes``: :func:`code_sensitivity`, the ratio
+  ``||z(x + dx) - z(x)|| / ||dx||`` for a small Gaussian ``dx`` (no
+  gradients), and :func:`jacobian_norm`, the Frobenius norm of ``dz/dx``
+  computed exactly with :func:`torch.func.jacrev` inside
+  :func:`torch.func.vmap`. For small ``dx`` in a random direction the first
+  is about the second divided by ``sqrt(D)``.
+- Sparsity: a code unit is *active* on an image when its activation exceeds
+  a fraction (``relative_threshold``, 10 % by default) of that unit's largest
+  activation over the images given, so the same definition works for
+  sigmoid, ReLU and shrunk codes; a unit that never fires is *dead*:
+  :func:`active_mask`, :func:`activation_stats`, :func:`top_activating`.
+
+Every function that takes an encoder or decoder follows the device rule of
+:mod:`aeutils.train`: inputs go to the callable's module's device, results
+come back on the CPU.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-import numpy as np
 import torch
-from matplotlib.figure import Figure
 
-from ._figures import NotebookFigure, _image_axes, _to_numpy_images
-from ._validation import check_images, check_positive_int, check_vector
+from .train import device_of, evaluation_mode
+from .validation import (
+    validate_callable,
+    validate_fraction,
+    validate_images,
+    validate_matrix,
+    validate_positive_float,
+    validate_positive_int,
+    validate_range,
+    validate_seed,
+    validate_vector,
+)
 
 __all__ = [
+    "ActivationStats",
+    "active_mask",
+    "activation_stats",
+    "code_sensitivity",
     "decode_codes",
     "decode_grid",
     "interpolate_codes",
-    "plot_image_rows",
-    "plot_latent_grid",
+    "jacobian_norm",
+    "top_activating",
 ]
 
 CodeFunction = Callable[[torch.Tensor], torch.Tensor]
 
 
-def _check_range(value: object, *, name: str) -> tuple[float, float]:
-    try:
-        low, high = (float(v) for v in value)  # type: ignore[union-attr]
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a pair (low, high), got {value!r}.") from None
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ValueError(f"{name} must be finite with low < high, got {value!r}.")
-    return low, high
-
-
 @torch.no_grad()
 def _decode(decode: CodeFunction, codes: torch.Tensor) -> torch.Tensor:
-    module = decode if isinstance(decode, torch.nn.Module) else None
-    was_training = module.training if module is not None else False
-    if module is not None:
-        module.eval()
-        params = list(module.parameters())
-        if params:
-            codes = codes.to(params[0].device)
-    images = decode(codes)
-    if module is not None:
-        module.train(was_training)
+    validate_callable(decode, name="decode", example="a decoder")
+    with evaluation_mode(decode):
+        images = decode(codes.to(device_of(decode)))
     if not isinstance(images, torch.Tensor):
         raise TypeError(f"decode must return a tensor, got {type(images).__name__}.")
-    images = check_images(images.cpu(), name="decode(codes)", value_range=None)
+    images = validate_images(images.cpu(), name="decode(codes)", value_range=None)
     if len(images) != len(codes):
         raise ValueError(
             f"decode returned {len(images)} images for {len(codes)} codes."
@@ -62,16 +75,11 @@ def _decode(decode: CodeFunction, codes: torch.Tensor) -> torch.Tensor:
 def decode_codes(decode: CodeFunction, codes: object) -> torch.Tensor:
     """Decode a batch of codes ``(N, k)`` to images on the CPU, without gradients.
 
-    ``decode`` may be a decoder module (switched to evaluation mode and fed on
-    its own device, so this works after training on a GPU) or any callable.
+    ``decode`` may be a decoder module or a bound method such as
+    ``model.decode`` (its module is switched to evaluation mode and fed on its
+    own device, so this works after training on a GPU) or any callable.
     """
-    z = torch.as_tensor(codes).detach().float().cpu()
-    if z.ndim != 2 or len(z) == 0:
-        raise ValueError(
-            f"codes must have shape (N, k) with N >= 1, got {tuple(z.shape)}; "
-            "use codes.unsqueeze(0) for a single code."
-        )
-    return _decode(decode, z)
+    return _decode(decode, validate_matrix(codes, name="codes").cpu())
 
 
 def decode_grid(
@@ -86,56 +94,14 @@ def decode_grid(
     Returns images of shape ``(steps * steps, C, H, W)`` in row-major order,
     top row first (largest ``z[1]``), so they tile like the plane they cover.
     """
-    steps = check_positive_int(steps, name="steps")
-    x_low, x_high = _check_range(x_range, name="x_range")
-    y_low, y_high = _check_range(y_range, name="y_range")
+    steps = validate_positive_int(steps, name="steps")
+    x_low, x_high = validate_range(x_range, name="x_range")
+    y_low, y_high = validate_range(y_range, name="y_range")
     xs = torch.linspace(x_low, x_high, steps)
     ys = torch.linspace(y_high, y_low, steps)
     grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
     codes = torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)
     return _decode(decode, codes)
-
-
-def plot_latent_grid(
-    decode: CodeFunction,
-    *,
-    x_range: Sequence[float],
-    y_range: Sequence[float],
-    steps: int = 15,
-    size: float = 6.0,
-    title: str | None = None,
-    axis_labels: tuple[str, str] = ("z[0]", "z[1]"),
-) -> Figure:
-    """What each region of a 2-D latent plane decodes to, as one mosaic.
-
-    Parameters
-    ----------
-    decode
-        Callable mapping codes ``(N, 2)`` to images ``(N, C, H, W)``.
-    x_range, y_range
-        ``(low, high)`` of the plane to cover, e.g. the codes' 1st and 99th
-        percentiles.
-    steps
-        Images per side.
-    size
-        Width and height of the figure in inches.
-    """
-    images = decode_grid(decode, x_range=x_range, y_range=y_range, steps=steps)
-    tiles = _to_numpy_images(images.clamp(0, 1))
-    rows = [np.concatenate(list(tiles[r * steps : (r + 1) * steps]), axis=1)
-            for r in range(steps)]  # fmt: skip
-    mosaic = np.concatenate(rows, axis=0)
-    fig = NotebookFigure(figsize=(size, size))
-    ax = fig.subplots()
-    ax.imshow(mosaic, cmap="gray", vmin=0, vmax=1,
-              extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
-              aspect="auto")  # fmt: skip
-    ax.set_xlabel(axis_labels[0])
-    ax.set_ylabel(axis_labels[1])
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
 
 
 def interpolate_codes(
@@ -155,65 +121,193 @@ def interpolate_codes(
     torch.Tensor
         Shape ``(steps, k)``.
     """
-    a = check_vector(start, name="start")
-    b = check_vector(end, name="end")
+    a = validate_vector(start, name="start")
+    b = validate_vector(end, name="end")
     if a.ndim != 1 or a.shape != b.shape:
         raise ValueError(
             f"start and end must be codes of the same shape (k,), got "
             f"{tuple(a.shape)} and {tuple(b.shape)}."
         )
-    steps = check_positive_int(steps, name="steps")
+    steps = validate_positive_int(steps, name="steps")
     if steps < 2:
         raise ValueError(f"steps must be at least 2 (the two ends), got {steps}.")
     t = torch.linspace(0, 1, steps).unsqueeze(1)
     return (1 - t) * a + t * b
 
 
-def plot_image_rows(
-    rows: Mapping[str, object],
+@torch.no_grad()
+def code_sensitivity(
+    encode: CodeFunction,
+    images: object,
     *,
-    column_titles: Sequence[str] | None = None,
-    cell_size: float = 1.0,
-    title: str | None = None,
-) -> Figure:
-    """Several labelled rows of images with the same number of columns.
-
-    Use it for interpolations (decoded path above a pixel blend), corruption
-    and denoising rows, or prior samples from several models.
+    sigma: float = 0.01,
+    seed: int = 0,
+    batch_size: int = 1024,
+) -> torch.Tensor:
+    """Per-image ratio ``||z(x + dx) - z(x)|| / ||dx||`` for Gaussian ``dx``.
 
     Parameters
     ----------
-    rows
-        ``{row label: images (N, C, H, W)}``; every row has the same ``N``.
-        Values are clamped to [0, 1] for display.
-    column_titles
-        Optional caption above each column.
-    """
-    if not isinstance(rows, Mapping) or not rows:
-        raise TypeError("rows must be a non-empty {label: images} mapping.")
-    checked = {
-        label: check_images(images, name=f"rows[{label!r}]", value_range=None)
-        for label, images in rows.items()
-    }
-    lengths = {len(images) for images in checked.values()}
-    if len(lengths) != 1:
-        raise ValueError(f"every row must have the same number of images, got {lengths}.")
-    n = lengths.pop()
-    if column_titles is not None and len(column_titles) != n:
-        raise ValueError(f"column_titles has {len(column_titles)} entries for {n} columns.")
-    fig = NotebookFigure(
-        figsize=(n * cell_size + 1.6, len(checked) * cell_size + (0.4 if title else 0))
-    )
-    axes = _image_axes(fig, len(checked), n)
-    for r, (label, images) in enumerate(checked.items()):
-        shown = _to_numpy_images(images.clamp(0, 1))
-        for c in range(n):
-            axes[r, c].imshow(shown[c], cmap="gray", vmin=0.0, vmax=1.0)
-            if r == 0 and column_titles is not None:
-                axes[r, c].set_title(column_titles[c], fontsize=9)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=10)
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig
+    encode
+        The encoder, e.g. ``model.encode``; it is called on image batches.
+    images
+        Images of shape ``(N, C, H, W)`` in ``[0, 1]``.
+    sigma
+        Standard deviation of the perturbation per pixel. It is not clipped
+        to ``[0, 1]``, so ``dx`` is exactly Gaussian.
+    seed
+        Seed of the perturbation.
+    batch_size
+        Images per forward pass.
 
+    Returns
+    -------
+    torch.Tensor
+        Shape ``(N,)``, on the CPU.
+    """
+    validate_callable(encode, name="encode", example="an encoder")
+    x = validate_images(images, name="images")
+    sigma = validate_positive_float(sigma, name="sigma")
+    batch_size = validate_positive_int(batch_size, name="batch_size")
+    generator = torch.Generator().manual_seed(validate_seed(seed))
+    noise = torch.randn(x.shape, generator=generator, dtype=x.dtype) * sigma
+    device = device_of(encode)
+    ratios = []
+    with evaluation_mode(encode):
+        for start in range(0, len(x), batch_size):
+            clean = x[start : start + batch_size].to(device)
+            dx = noise[start : start + batch_size].to(device)
+            change = (encode(clean + dx) - encode(clean)).flatten(1).norm(dim=1)
+            ratios.append((change / dx.flatten(1).norm(dim=1)).cpu())
+    return torch.cat(ratios)
+
+
+def jacobian_norm(encode: CodeFunction, images: object, *, batch_size: int = 256) -> torch.Tensor:
+    """Per-image Frobenius norm of the encoder's Jacobian ``dz/dx``.
+
+    Uses :func:`torch.func.jacrev` (one backward pass per code unit) inside
+    :func:`torch.func.vmap` over the images, so it works for any encoder
+    made of ordinary PyTorch operations.
+
+    Parameters
+    ----------
+    encode
+        The encoder, e.g. ``model.encode``; it must accept a batch of images.
+    images
+        Images of shape ``(N, C, H, W)`` in ``[0, 1]``.
+    batch_size
+        Images per vectorised call (memory grows with ``batch_size * k * D``).
+
+    Returns
+    -------
+    torch.Tensor
+        Shape ``(N,)``, on the CPU.
+    """
+    x = validate_images(images, name="images")
+    validate_callable(encode, name="encode", example="an encoder")
+    batch_size = validate_positive_int(batch_size, name="batch_size")
+    device = device_of(encode)
+
+    def encode_one(image: torch.Tensor) -> torch.Tensor:
+        return encode(image.unsqueeze(0)).squeeze(0)
+
+    jacobian = torch.func.vmap(torch.func.jacrev(encode_one))
+    norms = []
+    for start in range(0, len(x), batch_size):
+        batch = x[start : start + batch_size].to(device)
+        norms.append(jacobian(batch).detach().flatten(1).norm(dim=1).cpu())
+    return torch.cat(norms)
+
+
+def active_mask(codes: object, *, relative_threshold: float = 0.1) -> torch.Tensor:
+    """Which units are active on which images.
+
+    Parameters
+    ----------
+    codes
+        Code activations of shape ``(N, k)``, e.g. ``predict(model.encode, images)``.
+    relative_threshold
+        A unit counts as active on an image when its activation is above this
+        fraction of the unit's largest activation over the ``N`` images.
+
+    Returns
+    -------
+    torch.Tensor
+        Boolean tensor of shape ``(N, k)``.
+    """
+    z = validate_matrix(codes, name="codes")
+    threshold = validate_fraction(
+        relative_threshold,
+        name="relative_threshold",
+        hint=" It is a fraction of each unit's largest activation, e.g. 0.1.",
+    )
+    unit_max = z.max(dim=0).values
+    return (z > threshold * unit_max) & (unit_max > 0)
+
+
+@dataclass(frozen=True)
+class ActivationStats:
+    """Summary of how many units a code uses.
+
+    Attributes
+    ----------
+    active_fraction
+        Mean over images of the fraction of units active on the image.
+    active_per_image
+        Fraction of units active on each image, shape ``(N,)``.
+    unit_frequency
+        Fraction of images on which each unit is active, shape ``(k,)``.
+    dead_units
+        Number of units that are active on no image.
+    """
+
+    active_fraction: float
+    active_per_image: torch.Tensor
+    unit_frequency: torch.Tensor
+    dead_units: int
+
+
+def activation_stats(codes: object, *, relative_threshold: float = 0.1) -> ActivationStats:
+    """Active fraction per image and per unit, and the number of dead units.
+
+    See :func:`active_mask` for the definition of *active*.
+    """
+    mask = active_mask(codes, relative_threshold=relative_threshold).float()
+    per_image = mask.mean(dim=1)
+    frequency = mask.mean(dim=0)
+    return ActivationStats(
+        active_fraction=float(per_image.mean()),
+        active_per_image=per_image,
+        unit_frequency=frequency,
+        dead_units=int((frequency == 0).sum()),
+    )
+
+
+def top_activating(codes: object, *, units: object, k: int = 8) -> torch.Tensor:
+    """Indices of the ``k`` images that activate each unit most.
+
+    Parameters
+    ----------
+    codes
+        Code activations of shape ``(N, n_units)``.
+    units
+        Sequence of unit indices to look at.
+    k
+        Number of images per unit.
+
+    Returns
+    -------
+    torch.Tensor
+        Image indices of shape ``(len(units), k)``, strongest first.
+    """
+    z = validate_matrix(codes, name="codes")
+    k = validate_positive_int(k, name="k", maximum=len(z))
+    index = torch.as_tensor(list(units), dtype=torch.long)
+    if index.ndim != 1 or len(index) == 0:
+        raise ValueError(f"units must be a non-empty sequence of unit indices, got {units!r}.")
+    if int(index.min()) < 0 or int(index.max()) >= z.shape[1]:
+        raise ValueError(
+            f"units must be between 0 and {z.shape[1] - 1} (the code has {z.shape[1]} "
+            f"units), got {index.tolist()}."
+        )
+    return z[:, index].topk(k, dim=0).indices.T

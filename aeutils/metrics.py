@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import torch
 
-from ._validation import (
-    check_images,
-    check_matrix,
-    check_positive_float,
-    check_same_shape,
+from .validation import (
+    validate_batch,
+    validate_images,
+    validate_matrix,
+    validate_positive_float,
+    validate_same_shape,
 )
 
 __all__ = [
+    "dead_latents",
     "explained_variance",
+    "fraction_of_variance_unexplained",
+    "mean_l0",
+    "frechet_distance",
     "per_image_mse",
     "principal_angles",
     "psnr",
@@ -20,31 +25,37 @@ __all__ = [
 
 
 def _pair(images: object, reconstructions: object) -> tuple[torch.Tensor, torch.Tensor]:
-    x = check_images(images, name="images", dtype=torch.float64)
+    x = validate_images(images, name="images", dtype=torch.float64)
     # Reconstructions of an unclamped decoder may leave [0, 1] slightly.
-    x_hat = check_images(
+    x_hat = validate_images(
         reconstructions, name="reconstructions", value_range=None, dtype=torch.float64
     )
-    check_same_shape(x, x_hat, names=("images", "reconstructions"))
+    validate_same_shape(x, x_hat, names=("images", "reconstructions"))
     return x.double(), x_hat.double()
 
 
 def per_image_mse(images: object, reconstructions: object) -> torch.Tensor:
-    """Mean squared error of each image, averaged over its pixels.
+    """Mean squared error of each example, averaged over every axis but the first.
 
     Parameters
     ----------
     images
-        Originals, shape ``(N, C, H, W)``, values in ``[0, 1]``.
+        Originals: images ``(N, C, H, W)`` with values in ``[0, 1]``, feature
+        rows ``(N, D)`` or windows ``(N, C, T)`` (any finite values).
     reconstructions
         Same shape as ``images``.
 
     Returns
     -------
     torch.Tensor
-        Shape ``(N,)``, float64.
+        Shape ``(N,)``, float64 (also the anomaly score of
+        :func:`aeutils.anomaly.reconstruction_scores`).
     """
-    x, x_hat = _pair(images, reconstructions)
+    x = validate_batch(images, name="images", dtype=torch.float64)
+    x_hat = validate_batch(
+        reconstructions, name="reconstructions", value_range=None, dtype=torch.float64
+    )
+    validate_same_shape(x, x_hat, names=("images", "reconstructions"))
     return (x - x_hat).pow(2).flatten(1).mean(dim=1)
 
 
@@ -60,8 +71,9 @@ def psnr(images: object, reconstructions: object, *, data_range: float = 1.0) ->
     torch.Tensor
         Shape ``(N,)``, float64.
     """
-    data_range = check_positive_float(data_range, name="data_range")
-    mse = per_image_mse(images, reconstructions)
+    data_range = validate_positive_float(data_range, name="data_range")
+    x, x_hat = _pair(images, reconstructions)
+    mse = (x - x_hat).pow(2).flatten(1).mean(dim=1)
     return 10.0 * torch.log10(data_range**2 / mse)
 
 
@@ -93,8 +105,8 @@ def principal_angles(basis_a: object, basis_b: object) -> torch.Tensor:
         ``min(k_a, k_b)`` angles in ascending order, float64. All zeros means
         one subspace contains the other.
     """
-    a = check_matrix(basis_a, name="basis_a", dtype=torch.float64)
-    b = check_matrix(basis_b, name="basis_b", dtype=torch.float64)
+    a = validate_matrix(basis_a, name="basis_a", dtype=torch.float64)
+    b = validate_matrix(basis_b, name="basis_b", dtype=torch.float64)
     if a.shape[0] != b.shape[0] and a.shape[1] == b.shape[1]:
         raise ValueError(
             f"basis_a and basis_b must live in the same space (same number of rows), got "
@@ -123,3 +135,105 @@ def principal_angles(basis_a: object, basis_b: object) -> torch.Tensor:
     cosines = torch.linalg.svdvals(q_a.T @ q_b).clamp(-1.0, 1.0)
     # svdvals are descending, so the angles come out ascending.
     return torch.rad2deg(torch.arccos(cosines))
+
+
+def fraction_of_variance_unexplained(activations: object, reconstructions: object) -> float:
+    """Fraction of variance unexplained (FVU) of a sparse autoencoder.
+
+    ``sum ||h - h_hat||^2 / sum ||h - mean(h)||^2`` over the rows: 0 for a
+    perfect reconstruction, 1 for always predicting the mean activation
+    vector. It is the normalised MSE that Gao et al. (2024) report, and
+    ``1 - explained_variance`` for images.
+
+    Parameters
+    ----------
+    activations
+        The vectors the autoencoder was given, shape ``(N, d)``, finite.
+    reconstructions
+        Its outputs, same shape.
+    """
+    h = validate_matrix(activations, name="activations", dtype=torch.float64)
+    h_hat = validate_matrix(reconstructions, name="reconstructions", dtype=torch.float64)
+    validate_same_shape(h, h_hat, names=("activations", "reconstructions"))
+    total = (h - h.mean(dim=0, keepdim=True)).pow(2).sum()
+    if total == 0:
+        raise ValueError(
+            "activations have zero variance (all rows are identical), so the FVU is "
+            "undefined; pass activations of at least two different inputs."
+        )
+    return float((h - h_hat).pow(2).sum() / total)
+
+
+def _check_codes(codes: object) -> torch.Tensor:
+    z = validate_matrix(codes, name="codes", dtype=None)
+    if bool((z < 0).any()):
+        raise ValueError(
+            "codes must be non-negative latent activations (a top-k or ReLU code); got "
+            f"a minimum of {float(z.min()):.3g}. Pass model.encode(...)'s output, not "
+            "the pre-activations."
+        )
+    return z
+
+
+def mean_l0(codes: object) -> float:
+    """L0 of a sparse code: the mean number of active (non-zero) latents per row.
+
+    ``codes`` has shape ``(N, n_latents)``, e.g. a top-k autoencoder's
+    ``encode`` output; a top-k code has an L0 of at most ``k``.
+    """
+    z = _check_codes(codes)
+    return float((z > 0).sum(dim=1).double().mean())
+
+
+def dead_latents(codes: object) -> int:
+    """Number of latents that are zero on every row of ``codes`` ``(N, n_latents)``.
+
+    Gao et al. (2024) count a latent as dead when it has not fired for a
+    long stretch of training data; here: on none of the inputs given (use
+    the test set).
+    """
+    z = _check_codes(codes)
+    return int((z.amax(dim=0) <= 0).sum())
+def frechet_distance(features_a: object, features_b: object) -> float:
+    """Fréchet distance between Gaussians fitted to two sets of features.
+
+    .. math:: \\lVert \\mu_a - \\mu_b \\rVert^2 + \\operatorname{tr}\\big(
+        \\Sigma_a + \\Sigma_b - 2 (\\Sigma_a \\Sigma_b)^{1/2}\\big)
+
+    With the features of an Inception network this is the FID (Heusel et al.
+    2017); the course uses a small Fashion-MNIST classifier's features. The
+    estimate is biased upwards for few samples: compare sets of equal size,
+    and two sets of real images give the floor.
+
+    Parameters
+    ----------
+    features_a, features_b
+        Feature rows ``(N_a, D)`` and ``(N_b, D)``, at least two rows each.
+
+    Returns
+    -------
+    float
+        The squared Fréchet (2-Wasserstein) distance, >= 0.
+    """
+    a = validate_matrix(features_a, name="features_a", dtype=torch.float64)
+    b = validate_matrix(features_b, name="features_b", dtype=torch.float64)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(
+            f"features_a and features_b must have the same number of columns, "
+            f"got {a.shape[1]} and {b.shape[1]}."
+        )
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError(
+            "need at least two rows in each feature set to estimate a "
+            f"covariance, got {len(a)} and {len(b)}."
+        )
+    a, b = a.double(), b.double()
+    mean_a, mean_b = a.mean(dim=0), b.mean(dim=0)
+    cov_a, cov_b = torch.cov(a.T), torch.cov(b.T)
+    values, vectors = torch.linalg.eigh(cov_a)
+    root_a = vectors @ torch.diag(values.clamp(min=0).sqrt()) @ vectors.T
+    # tr((S_a S_b)^{1/2}) = tr((S_a^{1/2} S_b S_a^{1/2})^{1/2}), symmetric.
+    middle = torch.linalg.eigvalsh(root_a @ cov_b @ root_a)
+    trace_root = middle.clamp(min=0).sqrt().sum()
+    distance = (mean_a - mean_b).pow(2).sum() + cov_a.trace() + cov_b.trace()
+    return max(float(distance - 2 * trace_root), 0.0)

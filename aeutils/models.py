@@ -2,9 +2,11 @@
 
 This module holds what every chapter reuses: the PCA baseline that chapter 1
 derives and every later chapter compares against, and the autoencoders that
-chapter 3 introduces (:class:`MLPAutoencoder`, :class:`ConvAutoencoder`).
+chapter 3 introduces (:class:`MLPAutoencoder`, :class:`ConvAutoencoder`),
+and the variational autoencoder (:class:`VariationalAutoencoder`, trained
+with :func:`aeutils.losses.negative_elbo`).
 A chapter that teaches a model defines it in a visible cell with exactly the
-source found here; ``tests/test_book.py`` keeps the two identical, so later
+source found here; ``tests/book/test_models_source.py`` keeps the two identical, so later
 chapters can import the class instead of copying it.
 """
 
@@ -14,10 +16,25 @@ import math
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
-from ._validation import check_images, check_matrix, check_positive_int
+from .validation import (
+    validate_images,
+    validate_matrix,
+    validate_module,
+    validate_positive_int,
+)
 
-__all__ = ["PCA", "ConvAutoencoder", "MLPAutoencoder", "count_parameters"]
+__all__ = [
+    "PCA",
+    "ConvAutoencoder",
+    "MLPAutoencoder",
+    "TopKSparseAutoencoder",
+    "MLPClassifier",
+    "SpatialVAE",
+    "VariationalAutoencoder",
+    "count_parameters",
+]
 
 
 class PCA:
@@ -53,11 +70,11 @@ class PCA:
     """
 
     def __init__(self, n_components: int) -> None:
-        self.n_components = check_positive_int(n_components, name="n_components")
+        self.n_components = validate_positive_int(n_components, name="n_components")
 
     def fit(self, images: object) -> PCA:
         """Fit the mean and the top principal directions of ``images`` (N, C, H, W)."""
-        x = check_images(images, name="images")
+        x = validate_images(images, name="images")
         n_samples, n_features = x.shape[0], x[0].numel()
         limit = min(n_samples, n_features)
         if self.n_components > limit:
@@ -93,7 +110,7 @@ class PCA:
     def _check_n(self, n_components: int | None) -> int:
         if n_components is None:
             return self.n_components
-        return check_positive_int(n_components, name="n_components", maximum=self.n_components)
+        return validate_positive_int(n_components, name="n_components", maximum=self.n_components)
 
     def encode(self, images: object, *, n_components: int | None = None) -> torch.Tensor:
         """Project images onto the first ``n_components`` directions (default all ``k``).
@@ -102,7 +119,7 @@ class PCA:
         """
         self._check_fitted()
         n = self._check_n(n_components)
-        x = check_images(images, name="images", image_shape=self.image_shape_)
+        x = validate_images(images, name="images", image_shape=self.image_shape_)
         return (x.flatten(1) - self.mean_) @ self.components_[:n].T
 
     def decode(self, codes: object) -> torch.Tensor:
@@ -111,7 +128,7 @@ class PCA:
         A code with ``j < k`` columns uses the first ``j`` directions.
         """
         self._check_fitted()
-        z = check_matrix(codes, name="codes")
+        z = validate_matrix(codes, name="codes")
         if z.shape[1] > self.n_components:
             raise ValueError(
                 f"codes have {z.shape[1]} columns but this PCA keeps only "
@@ -129,7 +146,7 @@ class PCA:
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters of ``model`` (shared tensors counted once)."""
-    unique = {id(p): p for p in model.parameters() if p.requires_grad}
+    unique = {id(p): p for p in validate_module(model).parameters() if p.requires_grad}
     return sum(p.numel() for p in unique.values())
 
 
@@ -182,6 +199,52 @@ class MLPAutoencoder(nn.Module):
 
     def forward(self, images):
         return self.decode(self.encode(images))
+
+
+class FeatureAutoencoder(nn.Module):
+    """MLP autoencoder with a linear output, for standardised data.
+
+    It flattens each example, whatever its shape (feature rows ``(D,)``,
+    sensor windows ``(C, T)``), and restores the shape at the end. The last
+    layer has no sigmoid: standardised values are not confined to [0, 1].
+
+    Parameters
+    ----------
+    input_shape
+        Shape of one example, e.g. ``(30,)`` or ``(4, 64)``.
+    latent_dim
+        Size k of the code.
+    hidden_dims
+        Widths of the encoder's hidden layers; the decoder uses them reversed.
+    """
+
+    def __init__(self, input_shape, latent_dim=4, hidden_dims=(16,)):
+        super().__init__()
+        sizes = [math.prod(input_shape), *hidden_dims, latent_dim]
+        if min(sizes) < 1:
+            raise ValueError(
+                f"input_shape, latent_dim and hidden_dims must be positive, "
+                f"got sizes {sizes}."
+            )
+        encoder, decoder = [nn.Flatten()], []
+        for i in range(len(sizes) - 1):
+            encoder.append(nn.Linear(sizes[i], sizes[i + 1]))
+            decoder.append(nn.Linear(sizes[-1 - i], sizes[-2 - i]))
+            if i < len(sizes) - 2:  # ReLU between layers, none at the ends
+                encoder.append(nn.ReLU())
+                decoder.append(nn.ReLU())
+        decoder.append(nn.Unflatten(1, tuple(input_shape)))
+        self.encoder = nn.Sequential(*encoder)
+        self.decoder = nn.Sequential(*decoder)
+
+    def encode(self, x):
+        return self.encoder(x)
+
+    def decode(self, codes):
+        return self.decoder(codes)
+
+    def forward(self, x):
+        return self.decode(self.encode(x))
 
 
 class ConvAutoencoder(nn.Module):
@@ -244,3 +307,179 @@ class ConvAutoencoder(nn.Module):
 
     def forward(self, images):
         return self.decode(self.encode(images))
+
+
+class VariationalAutoencoder(nn.Module):
+    """MLP VAE: the encoder outputs a mean and a log-variance per code entry.
+
+    The decoder outputs logits of a Bernoulli distribution per pixel;
+    ``decode`` turns them into pixel means in [0, 1], and calling the model
+    reconstructs an image from the mean of its code.
+    """
+
+    def __init__(self, latent_dim=32, hidden_dim=256, image_shape=(1, 28, 28)):
+        super().__init__()
+        if latent_dim < 1 or hidden_dim < 1:
+            raise ValueError(
+                f"latent_dim and hidden_dim must be positive, got "
+                f"latent_dim={latent_dim}, hidden_dim={hidden_dim}."
+            )
+        pixels = math.prod(image_shape)
+        self.encoder = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(pixels, hidden_dim), nn.ReLU(),
+            nn.Linear(hidden_dim, 2 * latent_dim),
+        )  # fmt: skip
+        self.decoder = nn.Sequential(
+            nn.Linear(latent_dim, hidden_dim), nn.ReLU(),
+            nn.Linear(hidden_dim, pixels),
+            nn.Unflatten(1, tuple(image_shape)),
+        )  # fmt: skip
+
+    def encode(self, images):
+        """Mean and log-variance of q(z | x), each of shape (N, k)."""
+        mean, log_var = self.encoder(images).chunk(2, dim=1)
+        return mean, log_var
+
+    def decode_logits(self, codes):
+        return self.decoder(codes)
+
+    def decode(self, codes):
+        return torch.sigmoid(self.decoder(codes))
+
+    def forward(self, images):
+        mean, _ = self.encode(images)
+        return self.decode(mean)
+
+
+class TopKSparseAutoencoder(nn.Module):
+    """Top-k sparse autoencoder for activations h (Gao et al. 2024).
+
+    Parameters
+    ----------
+    input_dim
+        Width of the activation vectors h.
+    n_latents
+        Size m of the dictionary, usually several times input_dim.
+    k
+        Number of latents kept active per input, 1 <= k <= n_latents.
+    """
+
+    def __init__(self, input_dim, n_latents, k):
+        super().__init__()
+        input_dim = validate_positive_int(input_dim, name="input_dim")
+        n_latents = validate_positive_int(n_latents, name="n_latents")
+        if validate_positive_int(k, name="k") > n_latents:
+            raise ValueError(
+                f"k={k} is larger than the dictionary (n_latents="
+                f"{n_latents}); choose k <= n_latents."
+            )
+        self.k = k
+        directions = F.normalize(torch.randn(input_dim, n_latents), dim=0)
+        self.decoder_weight = nn.Parameter(directions)
+        self.encoder = nn.Linear(input_dim, n_latents)
+        with torch.no_grad():
+            self.encoder.weight.copy_(directions.T)
+            self.encoder.bias.zero_()
+        self.pre_bias = nn.Parameter(torch.zeros(input_dim))
+
+    def directions(self):
+        """Decoder columns scaled to unit length: (input_dim, n_latents)."""
+        return F.normalize(self.decoder_weight, dim=0)
+
+    def encode(self, activations):
+        if not torch.isfinite(activations).all():
+            raise ValueError(
+                "activations contain NaN or infinite values; check the "
+                "network they come from before training a dictionary."
+            )
+        pre = self.encoder(activations - self.pre_bias)
+        top = pre.topk(self.k, dim=1)
+        codes = torch.zeros_like(pre)
+        return codes.scatter(1, top.indices, top.values.relu())
+
+    def decode(self, codes):
+        return codes @ self.directions().T + self.pre_bias
+
+    def forward(self, activations):
+        return self.decode(self.encode(activations))
+class SpatialVAE(nn.Module):
+    """Convolutional VAE whose code is a small image: 1x28x28 -> Cx7x7.
+
+    Two stride-2 convolutions halve the height and width twice (f = 4); a
+    1x1 convolution gives a mean and a log-variance per latent pixel and
+    channel. The decoder mirrors it and outputs Bernoulli logits per pixel.
+    """
+
+    def __init__(self, latent_channels=4, channels=(16, 32), in_channels=1):
+        super().__init__()
+        if latent_channels < 1 or min(channels) < 1:
+            raise ValueError(
+                f"latent_channels and channels must be positive, got "
+                f"latent_channels={latent_channels}, channels={channels}."
+            )
+        c1, c2 = channels
+        up = dict(stride=2, padding=1, output_padding=1)  # 7 -> 14 -> 28
+        self.encoder = nn.Sequential(
+            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(c2, 2 * latent_channels, 1),
+        )  # fmt: skip
+        self.decoder = nn.Sequential(
+            nn.Conv2d(latent_channels, c2, 1), nn.SiLU(),
+            nn.ConvTranspose2d(c2, c1, 3, **up), nn.SiLU(),
+            nn.ConvTranspose2d(c1, in_channels, 3, **up),
+        )  # fmt: skip
+
+    def encode(self, images):
+        """Mean and log-variance of q(z | x), each (N, C, H/4, W/4)."""
+        mean, log_var = self.encoder(images).chunk(2, dim=1)
+        return mean, log_var
+
+    def decode_logits(self, codes):
+        return self.decoder(codes)
+
+    def decode(self, codes):
+        return torch.sigmoid(self.decoder(codes))
+
+    def forward(self, images):
+        mean, _ = self.encode(images)
+        return self.decode(mean)
+
+
+class MLPClassifier(nn.Module):
+    """Image classifier with one hidden ReLU layer, to score generated images.
+
+    ``features`` returns the hidden layer (for a Fréchet distance,
+    :func:`aeutils.metrics.frechet_distance`); calling the model returns one
+    logit per class. Train it with :func:`aeutils.train.fit_classifier`.
+
+    Parameters
+    ----------
+    hidden_dim
+        Width of the hidden layer (the feature dimension).
+    n_classes
+        Number of classes.
+    image_shape
+        (C, H, W) of the images.
+    """
+
+    def __init__(self, hidden_dim=128, n_classes=10, image_shape=(1, 28, 28)):
+        super().__init__()
+        if hidden_dim < 1 or n_classes < 2:
+            raise ValueError(
+                f"need hidden_dim >= 1 and n_classes >= 2, got "
+                f"hidden_dim={hidden_dim}, n_classes={n_classes}."
+            )
+        self.hidden = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(math.prod(image_shape), hidden_dim),
+            nn.ReLU(),
+        )
+        self.head = nn.Linear(hidden_dim, n_classes)
+
+    def features(self, images):
+        return self.hidden(images)
+
+    def forward(self, images):
+        return self.head(self.hidden(images))

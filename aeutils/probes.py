@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -40,6 +39,14 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+
+from .validation import (
+    validate_class_labels,
+    validate_mapping,
+    validate_matrix,
+    validate_positive_int,
+    validate_seed,
+)
 
 __all__ = [
     "PROBE_MAX_ITER",
@@ -68,34 +75,7 @@ class ProbeResult:
 
 
 def _features(codes: object, *, name: str) -> np.ndarray:
-    if isinstance(codes, torch.Tensor):
-        codes = codes.detach().cpu().numpy()
-    if not isinstance(codes, np.ndarray):
-        raise TypeError(
-            f"{name} must be a torch.Tensor or numpy.ndarray, got "
-            f"{type(codes).__name__}."
-        )
-    if codes.ndim != 2 or codes.shape[0] == 0 or codes.shape[1] == 0:
-        raise ValueError(
-            f"{name} must have shape (N, k) with N, k >= 1, got {codes.shape}. "
-            "Flatten images first, e.g. images.flatten(1)."
-        )
-    if not np.issubdtype(codes.dtype, np.number) or codes.dtype == bool:
-        raise TypeError(f"{name} must be numeric, got dtype {codes.dtype}.")
-    if not np.isfinite(codes).all():
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return codes.astype(np.float32, copy=False)
-
-
-def _labels(labels: object, *, name: str, n: int) -> np.ndarray:
-    if isinstance(labels, torch.Tensor):
-        labels = labels.detach().cpu().numpy()
-    labels = np.asarray(labels)
-    if labels.shape != (n,):
-        raise ValueError(f"{name} must have shape ({n},), got {labels.shape}.")
-    if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"{name} must hold integer class labels, got {labels.dtype}.")
-    return labels
+    return validate_matrix(codes, name=name).numpy()
 
 
 def _paired(first_codes, first_labels, second_codes, second_labels, *, names):
@@ -108,14 +88,19 @@ def _paired(first_codes, first_labels, second_codes, second_labels, *, names):
             f"{first}_codes and {second}_codes must have the same number of "
             f"columns, got {x_first.shape[1]} and {x_second.shape[1]}."
         )
-    y_first = _labels(first_labels, name=f"{first}_labels", n=len(x_first))
-    y_second = _labels(second_labels, name=f"{second}_labels", n=len(x_second))
+    y_first = validate_class_labels(
+        first_labels, name=f"{first}_labels", n=len(x_first)
+    )
+    y_second = validate_class_labels(
+        second_labels, name=f"{second}_labels", n=len(x_second)
+    )
     return x_first, y_first, x_second, y_second
 
 
 def _check(train_codes, train_labels, test_codes, test_labels):
     x_train, y_train, x_test, y_test = _paired(
-        train_codes, train_labels, test_codes, test_labels, names=("train", "test")
+        train_codes, train_labels, test_codes, test_labels,
+        names=("train", "test"),
     )
     if len(np.unique(y_train)) < 2:
         raise ValueError("train_labels hold a single class; a probe needs two or more.")
@@ -197,10 +182,7 @@ def knn_probe(
     With ``n_neighbors=1`` this is the 1-NN accuracy used to compare 2-D
     embeddings (Sainburg et al., 2021).
     """
-    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, int):
-        raise TypeError(f"n_neighbors must be an int, got {n_neighbors!r}.")
-    if n_neighbors < 1:
-        raise ValueError(f"n_neighbors must be at least 1, got {n_neighbors}.")
+    n_neighbors = validate_positive_int(n_neighbors, name="n_neighbors")
     classifier = KNeighborsClassifier(n_neighbors=n_neighbors)
     return _score(classifier, train_codes, train_labels, test_codes, test_labels)
 
@@ -214,16 +196,9 @@ def balanced_draw(
     the same draw. Every class present in ``labels`` must have at least
     ``per_class`` examples.
     """
-    if isinstance(labels, torch.Tensor):
-        labels = labels.detach().cpu().numpy()
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(
-            f"labels must be a 1-D array of integer classes, got shape "
-            f"{labels.shape} and dtype {labels.dtype}."
-        )
-    if isinstance(per_class, bool) or not isinstance(per_class, (int, np.integer)):
-        raise TypeError(f"per_class must be an int, got {per_class!r}.")
+    labels = validate_class_labels(labels, name="labels", n=len(labels))
+    per_class = validate_positive_int(per_class, name="per_class")
+    seed = validate_seed(seed)
     classes, counts = np.unique(labels, return_counts=True)
     if per_class < 1 or per_class > counts.min():
         raise ValueError(
@@ -273,16 +248,14 @@ def label_efficiency(
         One row per representation, labels per class and draw, with columns
         ``features``, ``labels per class``, ``draw``, ``accuracy``.
     """
-    if not isinstance(features, dict) or not features:
-        raise TypeError(
-            "features must be a non-empty dict {name: (train_codes, "
-            "test_codes)}."
-        )
-    draws = int(draws)
-    if draws < 1:
-        raise ValueError(f"draws must be at least 1, got {draws}.")
-    if isinstance(train_labels, torch.Tensor):
-        train_labels = train_labels.detach().cpu().numpy()
+    features = validate_mapping(
+        features, name="features", example="{name: (train_codes, test_codes)}"
+    )
+    draws = validate_positive_int(draws, name="draws")
+    seed = validate_seed(seed)
+    train_labels = validate_class_labels(
+        train_labels, name="train_labels", n=len(train_labels)
+    )
     rows = []
     for count in per_class:
         for draw in range(draws):
@@ -335,10 +308,12 @@ def clustering_scores(
         ``{"NMI": ..., "ARI": ...}``.
     """
     x = _features(codes, name="codes")
-    y = _labels(labels, name="labels", n=len(x))
-    if isinstance(n_clusters, bool) or not isinstance(n_clusters, int):
-        raise TypeError(f"n_clusters must be an int, got {n_clusters!r}.")
-    if not 2 <= n_clusters <= len(x):
+    y = validate_class_labels(labels, name="labels", n=len(x))
+    n_clusters = validate_positive_int(
+        n_clusters, name="n_clusters", maximum=len(x)
+    )
+    seed = validate_seed(seed)
+    if n_clusters < 2:
         raise ValueError(
             f"n_clusters must lie in [2, {len(x)}] for {len(x)} codes, got "
             f"{n_clusters}."
@@ -383,15 +358,13 @@ def retrieval_precision(
     find itself first).
     """
     queries, y_query, index, y_index = _paired(
-        query_codes, query_labels, index_codes, index_labels, names=("query", "index")
+        query_codes,
+        query_labels,
+        index_codes,
+        index_labels,
+        names=("query", "index"),
     )
-    if isinstance(k, bool) or not isinstance(k, int):
-        raise TypeError(f"k must be an int, got {k!r}.")
-    if not 1 <= k <= len(index):
-        raise ValueError(
-            f"k must lie in [1, {len(index)}] for {len(index)} index codes, "
-            f"got {k}."
-        )
+    k = validate_positive_int(k, name="k", maximum=len(index))
     search = NearestNeighbors(n_neighbors=k).fit(index)
     neighbours = search.kneighbors(queries, return_distance=False)
     precision = float((y_index[neighbours] == y_query[:, None]).mean())

@@ -13,23 +13,27 @@ repository (found by walking up from the working directory to
 from __future__ import annotations
 
 import json
-import math
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import yaml
 
 from .probes import PROBE_TRAIN_SIZE
+from .validation import (
+    validate_mapping,
+    validate_name,
+    validate_path,
+    validate_real,
+)
 
 __all__ = [
     "CLOSING_ROWS",
     "METRICS",
     "Required",
-    "chapters_with_results",
     "closing_rows",
+    "read_closing_rows",
     "load_results",
     "record_result",
     "results_dir",
@@ -90,8 +94,7 @@ def results_dir() -> Path:
 
 
 def _check_row(model: str, metrics: dict) -> dict:
-    if not isinstance(model, str) or not model:
-        raise ValueError("model must be a non-empty name, e.g. 'deep MLP AE'.")
+    validate_name(model, name="model", example="deep MLP AE")
     unknown = sorted(set(metrics) - set(METRICS))
     if unknown:
         raise ValueError(
@@ -102,12 +105,9 @@ def _check_row(model: str, metrics: dict) -> dict:
     for name, value in metrics.items():
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number, got {value!r}.")
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be finite, got {value}.")
-        row[name] = int(value) if isinstance(value, int) else float(value)
-        _check_range(name, value)
+        number = validate_real(value, name=name)
+        row[name] = int(number) if isinstance(value, (int, np.integer)) else number
+        _check_range(name, number)
     if "probe_train_size" in row and "probe_accuracy" not in row:
         raise ValueError(
             "probe_train_size describes a probe_accuracy; record both in the same row."
@@ -144,8 +144,7 @@ def record_result(chapter: str, model: str, **metrics: float | int | None) -> di
     dict
         The row as stored. Recording the same model again replaces its row.
     """
-    if not isinstance(chapter, str) or not chapter:
-        raise ValueError("chapter must be the notebook's name, e.g. '03_deep'.")
+    validate_name(chapter, name="chapter", example="03_deep_autoencoder")
     row = _check_row(model, metrics)
     folder = results_dir()
     folder.mkdir(parents=True, exist_ok=True)
@@ -156,8 +155,11 @@ def record_result(chapter: str, model: str, **metrics: float | int | None) -> di
     return row
 
 
-def load_results(chapters: list[str]) -> dict[str, list[dict]]:
+def load_results(chapters: list[str] | None = None) -> dict[str, list[dict]]:
     """Read the rows every chapter in ``chapters`` recorded.
+
+    ``chapters=None`` reads every chapter that recorded results, in the order
+    of their file names (the book's order).
 
     Raises
     ------
@@ -166,6 +168,12 @@ def load_results(chapters: list[str]) -> dict[str, list[dict]]:
         naming the chapter and the folder looked in.
     """
     folder = results_dir()
+    if chapters is None:
+        chapters = sorted(path.stem for path in folder.glob("*.json"))
+    chapters = [
+        validate_name(c, name="chapters[i]", example="03_deep_autoencoder")
+        for c in chapters
+    ]
     missing = [c for c in chapters if not (folder / f"{c}.json").is_file()]
     if missing:
         raise FileNotFoundError(
@@ -175,65 +183,13 @@ def load_results(chapters: list[str]) -> dict[str, list[dict]]:
     return {c: json.loads((folder / f"{c}.json").read_text()) for c in chapters}
 
 
-def _book_root(start: Path | None = None) -> Path:
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_toc.yml").is_file():
-            return folder
-    raise FileNotFoundError(
-        f"No _toc.yml in {here} or its parents; run this inside the course's "
-        "repository (or pass root=)."
-    )
-
-
-def _toc_files(toc: dict) -> list[str]:
-    files = [toc["root"]] if "root" in toc else []
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part.get("chapters", [])]
-    return files
-
-
-def chapters_with_results(root: str | os.PathLike | None = None) -> list[str]:
-    """Notebook names, in book order, of the chapters that call record_result.
-
-    The list is read from ``_toc.yml`` and the notebooks themselves, so a new
-    chapter that records results joins the closing table without a change
-    here. A notebook must record under its own name.
-
-    Raises
-    ------
-    ValueError
-        If a chapter records results under another chapter's name.
-    """
-    base = _book_root(None if root is None else Path(root))
-    toc = yaml.safe_load((base / "_toc.yml").read_text())
-    chapters = []
-    for file in _toc_files(toc):
-        path = base / f"{file}.ipynb"
-        if not path.is_file():
-            continue
-        cells = json.loads(path.read_text())["cells"]
-        source = "\n".join(
-            "".join(c["source"]) for c in cells if c["cell_type"] == "code"
-        )
-        names = set(re.findall(r'record_result\(\s*"([^"]+)"', source))
-        if not names:
-            continue
-        if names != {path.stem}:
-            raise ValueError(
-                f"{path.name} records results as {sorted(names)}; use its own "
-                f"name, record_result({path.stem!r}, ...)."
-            )
-        chapters.append(path.stem)
-    return chapters
-
-
 def results_table(results: dict[str, list[dict]]) -> pd.DataFrame:
     """One row per recorded model, columns in :data:`METRICS` order.
 
     ``results`` is what :func:`load_results` returns; metrics a chapter did
     not measure are missing values (NaN).
     """
+    results = validate_mapping(results, name="results", example="{chapter: rows}")
     rows = [
         {"chapter": chapter, **row}
         for chapter, chapter_rows in results.items()
@@ -362,11 +318,9 @@ def closing_rows(
         Listing every missing chapter, row or metric, and every probe that
         did not follow the course protocol.
     """
-    if not isinstance(results, dict):
-        raise TypeError(
-            "results must be the dict load_results returns, "
-            f"got {type(results).__name__}."
-        )
+    results = validate_mapping(
+        results, name="results", example="{chapter: rows} from load_results"
+    )
     unknown = sorted(set(pending) - {r.chapter for r in required})
     if unknown:
         raise ValueError(f"pending chapters {unknown} are not in required.")
@@ -396,3 +350,41 @@ def closing_rows(
     columns = [m for m in METRICS if any(m in row for row in rows)]
     table = pd.DataFrame(rows, columns=["chapter", "model", *columns])
     return table.set_index(["chapter", "model"])
+
+
+def read_closing_rows(book: str | os.PathLike = ".") -> pd.DataFrame:
+    """Load and check the rows of :data:`CLOSING_ROWS` for the closing page.
+
+    Parameters
+    ----------
+    book
+        The folder of the book's notebooks. A chapter of the contract with
+        no notebook there is not written yet: its rows may be missing, and
+        ``table.attrs["pending"]`` lists it. Every chapter whose notebook is
+        there must have recorded all it owes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        What :func:`closing_rows` returns.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a written chapter recorded nothing (it was not executed).
+    ValueError
+        If a chapter's rows or metrics are missing (see :func:`closing_rows`).
+    """
+    folder = validate_path(book, name="book")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"book={str(folder)!r} is not a folder.")
+    chapters = sorted({need.chapter for need in CLOSING_ROWS})
+    pending = [c for c in chapters if not (folder / f"{c}.ipynb").is_file()]
+    recorded = load_results([c for c in chapters if c not in pending])
+    for chapter in pending:  # recorded by a copy of the chapter elsewhere
+        if (results_dir() / f"{chapter}.json").is_file():
+            recorded |= load_results([chapter])
+    pending = [c for c in pending if c not in recorded]
+    table = closing_rows(recorded, pending=pending)
+    table.attrs["pending"] = pending
+    return table

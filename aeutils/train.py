@@ -1,4 +1,12 @@
-"""One training loop for every chapter.
+"""One training loop for every chapter, and the device rule.
+
+DEVICE RULE: :func:`fit` moves the model to ``device`` (CUDA when present)
+and leaves it there. Every function of the library that takes a model or a
+callable (an encoder, ``model.encode``, ``model.decode``, a
+``functools.partial`` of one) finds the callable's module with
+:func:`device_of`, sends its inputs to that module's device and returns
+CPU results. A plain function or lambda that wraps a model has no module to
+ask: it gets CPU inputs, so pass the module or its bound method instead.
 
 The loss is passed in as a function ``loss_fn(model, batch)`` so that the same
 :func:`fit` trains a plain, a denoising, a sparse or a variational autoencoder:
@@ -9,9 +17,13 @@ e.g. ``{"loss": total, "reconstruction": rec, "kl": kl}``.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import itertools
 import math
 import random
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -20,40 +32,29 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._loss_terms import (
-    _accumulate,
-    _call_loss,
-    _check_epoch,
-    _check_first_batch,
-    _split_loss,
-)
-from ._validation import (
-    check_batch,
-    check_model_output,
-    check_nonnegative_float,
-    check_positive_float,
-    check_positive_int,
+from .losses import LossFn, mse_loss
+from .validation import (
+    validate_batch,
+    validate_callable,
+    validate_device,
+    validate_loss_terms,
+    validate_module,
+    validate_nonnegative_float,
+    validate_positive_float,
+    validate_positive_int,
+    validate_seed,
 )
 
 __all__ = [
     "History",
-    "LossFn",
+    "device_of",
     "evaluate",
     "fit",
-    "mse_loss",
+    "fit_classifier",
     "predict",
     "seed_everything",
     "select_device",
 ]
-
-LossFn = Callable[[nn.Module, torch.Tensor], "torch.Tensor | Mapping[str, torch.Tensor]"]
-
-_DEVICE_TYPES = ("cpu", "cuda", "mps")
-
-
-def _mps_available() -> bool:
-    return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
-
 
 def select_device(device: str | torch.device | None = None) -> torch.device:
     """Return ``device`` if given, else CUDA, then Apple's MPS, then the CPU.
@@ -61,42 +62,13 @@ def select_device(device: str | torch.device | None = None) -> torch.device:
     A device that is named but not available raises ``ValueError`` instead of
     silently training somewhere else.
     """
-    if device is None:
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if _mps_available():
-            return torch.device("mps")
-        return torch.device("cpu")
-    if not isinstance(device, (str, torch.device)):
-        raise TypeError(
-            f"device must be a string such as 'cpu' or 'cuda', a torch.device or None, "
-            f"got {type(device).__name__}."
-        )
-    try:
-        chosen = torch.device(device)
-    except RuntimeError:
-        chosen = None
-    if chosen is None or chosen.type not in _DEVICE_TYPES:
-        raise ValueError(
-            f"device must be 'cpu', 'cuda' (or 'cuda:0', ...), 'mps' or None to pick the "
-            f"fastest available, got {device!r}."
-        )
-    if chosen.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} was requested but CUDA is not available here; use "
-            "device='cpu', or None to pick the fastest available device."
-        )
-    if chosen.type == "cuda" and (chosen.index or 0) >= torch.cuda.device_count():
-        raise ValueError(
-            f"device={device!r} does not exist; this machine has "
-            f"{torch.cuda.device_count()} CUDA device(s)."
-        )
-    if chosen.type == "mps" and not _mps_available():
-        raise ValueError(
-            f"device={device!r} was requested but Apple's MPS is not available here; use "
-            "device='cpu', or None to pick the fastest available device."
-        )
-    return chosen
+    if device is not None:
+        return validate_device(device)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
 
 
 def seed_everything(seed: int) -> None:
@@ -105,19 +77,10 @@ def seed_everything(seed: int) -> None:
     Call it right before building a model so that its initial weights, and so
     every number that follows, are the same on every run on the same machine.
     """
+    seed = validate_seed(seed)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def mse_loss(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:
-    """Mean squared reconstruction error of ``model`` on ``batch``.
-
-    ``batch`` may hold images ``(N, C, H, W)``, windows ``(N, C, T)`` or
-    features ``(N, D)``; the model's output must have exactly its shape.
-    """
-    output = check_model_output(model(batch), batch)
-    return F.mse_loss(output, batch)
 
 
 @dataclass
@@ -176,9 +139,44 @@ def _batches(n: int, batch_size: int, order: torch.Tensor | None = None):
         yield indices[start : start + batch_size]
 
 
-def _model_device(module: object) -> torch.device:
-    params = list(module.parameters()) if isinstance(module, nn.Module) else []
-    return params[0].device if params else torch.device("cpu")
+def _module_of(function: object) -> nn.Module | None:
+    """The module behind a model, a bound method or a functools.partial."""
+    while isinstance(function, functools.partial):
+        function = function.func
+    if isinstance(function, nn.Module):
+        return function
+    owner = getattr(function, "__self__", None)
+    return owner if isinstance(owner, nn.Module) else None
+
+
+def device_of(function: object) -> torch.device:
+    """The device a model or callable computes on (the device rule).
+
+    An ``nn.Module`` is on the device of its first parameter (or buffer); a
+    bound method such as ``model.encode`` and a ``functools.partial`` of
+    either are on their module's device; anything else (a function, a
+    lambda, ``pca.decode``) computes on the CPU.
+    """
+    module = _module_of(validate_callable(function, name="function"))
+    if module is None:
+        return torch.device("cpu")
+    for tensor in itertools.chain(module.parameters(), module.buffers()):
+        return tensor.device
+    return torch.device("cpu")
+
+
+@contextlib.contextmanager
+def evaluation_mode(function: object):
+    """Put the callable's module (if any) in eval mode, then restore it."""
+    module = _module_of(function)
+    was_training = module.training if module is not None else False
+    if module is not None:
+        module.eval()
+    try:
+        yield
+    finally:
+        if module is not None:
+            module.train(was_training)
 
 
 def _mean_terms(
@@ -190,7 +188,7 @@ def _mean_terms(
     try:
         for number, index in enumerate(_batches(len(x), batch_size)):
             batch = x[index].to(device)
-            terms = _split_loss(_call_loss(loss_fn, model, batch, first=number == 0))
+            terms = validate_loss_terms(_call_loss(loss_fn, model, batch, first=number == 0))
             _accumulate(sums, terms, len(index))
     finally:
         model.train(was_training)
@@ -228,9 +226,9 @@ def evaluate(
     FloatingPointError
         If a term is NaN or infinite on these data.
     """
-    x = check_batch(images, name="images")
-    batch_size = check_positive_int(batch_size, name="batch_size")
-    device = _model_device(model) if device is None else select_device(device)
+    x = validate_batch(images, name="images")
+    batch_size = validate_positive_int(batch_size, name="batch_size")
+    device = device_of(model) if device is None else select_device(device)
     means = _mean_terms(model, x, loss_fn=loss_fn, batch_size=batch_size, device=device)
     for name, value in means.items():
         if not math.isfinite(value):
@@ -253,23 +251,18 @@ def predict(
     """Apply ``function`` (a model, an encoder, ...) to ``images`` in batches.
 
     ``images`` may be images ``(N, C, H, W)``, windows ``(N, C, T)`` or
-    features ``(N, D)``; they are converted to float32. Modules are put in
-    eval mode for the call and restored afterwards. The result is returned
-    on the CPU.
+    features ``(N, D)``; they are converted to float32 and sent to the
+    device of ``function`` (see :func:`device_of`: a model, ``model.encode``
+    or a partial of either), unless ``device`` is given. The function's
+    module is put in eval mode for the call and restored afterwards. The
+    result is returned on the CPU.
     """
-    if not callable(function):
-        raise TypeError(
-            f"function must be a model or another callable, got {type(function).__name__}."
-        )
-    x = check_batch(images, name="images", value_range=None)
-    batch_size = check_positive_int(batch_size, name="batch_size")
-    module = function if isinstance(function, nn.Module) else None
-    device = _model_device(module) if device is None else select_device(device)
-    was_training = module.training if module is not None else False
-    if module is not None:
-        module.eval()
-    try:
-        outputs = []
+    validate_callable(function, name="function")
+    x = validate_batch(images, name="images", value_range=None)
+    batch_size = validate_positive_int(batch_size, name="batch_size")
+    device = device_of(function) if device is None else select_device(device)
+    outputs = []
+    with evaluation_mode(function):
         for index in _batches(len(x), batch_size):
             output = function(x[index].to(device))
             if not isinstance(output, torch.Tensor):
@@ -278,9 +271,6 @@ def predict(
                     "e.g. predict(lambda x: model(x)[0], images)."
                 )
             outputs.append(output.cpu())
-    finally:
-        if module is not None:
-            module.train(was_training)
     return torch.cat(outputs)
 
 
@@ -312,6 +302,71 @@ class _Progress:
             self.handle.update(self._pretty(text))
         elif final:
             print(text)
+
+
+def _call_loss(loss_fn: LossFn, model: nn.Module, batch: torch.Tensor, *, first: bool):
+    """Call ``loss_fn``; on the first batch, turn PyTorch's broadcasting warning into an error.
+
+    ``F.mse_loss`` only warns when output and target shapes differ and then
+    trains on a broadcast target; a custom ``loss_fn`` gets the same check.
+    """
+    if not first:
+        return loss_fn(model, batch)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Using a target size", category=UserWarning)
+        try:
+            return loss_fn(model, batch)
+        except UserWarning as warning:
+            raise ValueError(
+                f"loss_fn compared tensors of different shapes for a batch of shape "
+                f"{tuple(batch.shape)}: {warning} A reconstruction must have exactly the "
+                "input's shape."
+            ) from None
+
+
+def _accumulate(sums: dict[str, torch.Tensor], terms: Mapping[str, torch.Tensor], n: int) -> None:
+    """Add ``n`` times each term to ``sums`` on the device, without a host sync."""
+    for name, value in terms.items():
+        weighted = value.detach().reshape(()).double() * n
+        sums[name] = sums[name] + weighted if name in sums else weighted
+
+
+def _check_first_batch(terms: Mapping[str, torch.Tensor]) -> None:
+    """Before any update, a non-finite term comes from the loss function itself."""
+    values = torch.stack([value.detach().reshape(()).double() for value in terms.values()])
+    if bool(torch.isfinite(values).all()):
+        return
+    bad = {name: float(value) for name, value in zip(terms, values) if not math.isfinite(value)}
+    raise FloatingPointError(
+        f"The loss function itself returned {bad} on the very first batch, before any "
+        "update, so this is not a learning-rate problem: check loss_fn and the model's "
+        "forward pass for log(0), division by zero or sqrt of a negative number."
+    )
+
+
+def _check_epoch(
+    model: nn.Module, means: Mapping[str, float], *, epoch: int, lr: float, split: str
+) -> None:
+    """Raise ``FloatingPointError`` naming the first non-finite term or the parameters."""
+    bad_params = any(not bool(torch.isfinite(p).all()) for p in model.parameters())
+    for name, value in means.items():
+        if not math.isfinite(value):
+            label = "validation loss" if (split, name) == ("validation", "loss") else (
+                f"{split} term {name!r}"
+            )
+            raise FloatingPointError(
+                f"The {label} became {value} in epoch {epoch}; training diverged"
+                + (" and the model's parameters are no longer finite" if bad_params else "")
+                + f". Lower the learning rate (lr={lr:g}) and try again, or check loss_fn "
+                "for log(0), division by zero or sqrt of a negative number."
+            )
+    if bad_params:
+        raise FloatingPointError(
+            f"The model's parameters became NaN or infinite in epoch {epoch} although every "
+            "recorded loss term stayed finite: the gradients were not finite. Check loss_fn "
+            "for operations whose gradient is infinite (sqrt or log at 0, norm of a zero "
+            f"vector), or lower the learning rate (lr={lr:g})."
+        )
 
 
 def _make_optimizer(
@@ -378,7 +433,9 @@ def fit(
     Returns
     -------
     History
-        Losses and timings per epoch.
+        Losses and timings per epoch. The model stays on ``device`` (CUDA
+        when present); :func:`predict` and every other function that takes
+        the model or ``model.encode`` follow it there.
 
     Raises
     ------
@@ -386,23 +443,21 @@ def fit(
         After the epoch in which a recorded term (training or validation) or
         a parameter became NaN or infinite, naming the term and the epoch.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
+    validate_module(model)
     if not callable(loss_fn):
         raise TypeError(f"loss_fn must be a function loss_fn(model, batch), got {loss_fn!r}.")
-    x_train = check_batch(train_images, name="train_images")
-    x_val = None if val_images is None else check_batch(val_images, name="val_images")
+    x_train = validate_batch(train_images, name="train_images")
+    x_val = None if val_images is None else validate_batch(val_images, name="val_images")
     if x_val is not None and x_val.shape[1:] != x_train.shape[1:]:
         raise ValueError(
             f"val_images have examples of shape {tuple(x_val.shape[1:])} but train_images "
             f"have {tuple(x_train.shape[1:])}; both must hold the same kind of data."
         )
-    epochs = check_positive_int(epochs, name="epochs")
-    batch_size = check_positive_int(batch_size, name="batch_size")
-    lr = check_positive_float(lr, name="lr")
-    weight_decay = check_nonnegative_float(weight_decay, name="weight_decay")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} ({seed!r}).")
+    epochs = validate_positive_int(epochs, name="epochs")
+    batch_size = validate_positive_int(batch_size, name="batch_size")
+    lr = validate_positive_float(lr, name="lr")
+    weight_decay = validate_nonnegative_float(weight_decay, name="weight_decay")
+    seed = validate_seed(seed)
     if lr_schedule not in (None, "cosine"):
         raise ValueError(f"lr_schedule must be None or 'cosine', got {lr_schedule!r}.")
     if not any(p.requires_grad for p in model.parameters()):
@@ -434,7 +489,7 @@ def fit(
         order = torch.randperm(len(x_train), generator=shuffle).to(device)
         for index in _batches(len(x_train), batch_size, order):
             first = epoch == 1 and not sums
-            terms = _split_loss(_call_loss(loss_fn, model, x_train[index], first=first))
+            terms = validate_loss_terms(_call_loss(loss_fn, model, x_train[index], first=first))
             if first:
                 _check_first_batch(terms)
             optim.zero_grad(set_to_none=True)
@@ -463,4 +518,73 @@ def fit(
             line += f", validation loss {history.val_loss[-1]:.5f}"
         status.update(line)
     status.update(history.summary(), final=True)
+    return history
+
+
+def fit_classifier(
+    model: nn.Module,
+    images: object,
+    labels: object,
+    *,
+    epochs: int = 3,
+    batch_size: int = 256,
+    lr: float = 1e-3,
+    seed: int = 0,
+    device: str | torch.device | None = None,
+) -> History:
+    """Train ``model`` to predict ``labels`` with cross-entropy and Adam.
+
+    The small classifiers that score generated images (chapters 12 and 13)
+    train with this; :func:`fit` trains everything that reconstructs.
+
+    Parameters
+    ----------
+    model
+        Returns one logit per class, shape ``(N, n_classes)``.
+    images
+        Inputs ``(N, C, H, W)`` in ``[0, 1]`` (or features ``(N, D)``).
+    labels
+        Integer class labels, shape ``(N,)``.
+    epochs, batch_size, lr, seed, device
+        As in :func:`fit` (constant learning rate).
+
+    Returns
+    -------
+    History
+        The mean training cross-entropy and the time of each epoch.
+    """
+    model = validate_module(model)
+    x = validate_batch(images, name="images")
+    if not isinstance(labels, torch.Tensor):
+        labels = torch.as_tensor(np.asarray(labels))
+    if labels.shape != (len(x),) or labels.is_floating_point():
+        raise ValueError(
+            f"labels must be integers of shape ({len(x)},), one per image, got "
+            f"dtype {labels.dtype} and shape {tuple(labels.shape)}."
+        )
+    epochs = validate_positive_int(epochs, name="epochs")
+    batch_size = validate_positive_int(batch_size, name="batch_size")
+    lr = validate_positive_float(lr, name="lr")
+    device = select_device(device)
+    model.to(device)
+    x, y = x.to(device), labels.long().to(device)
+    optim = torch.optim.Adam(model.parameters(), lr=lr)
+    seed = validate_seed(seed)
+    torch.manual_seed(seed)
+    shuffle = torch.Generator().manual_seed(seed)
+    history = History(device=str(device), model_name=type(model).__name__)
+    model.train()
+    for _ in range(epochs):
+        start = time.perf_counter()
+        total = torch.zeros((), device=device)
+        order = torch.randperm(len(x), generator=shuffle).to(device)
+        for index in _batches(len(x), batch_size, order):
+            loss = F.cross_entropy(model(x[index]), y[index])
+            optim.zero_grad(set_to_none=True)
+            loss.backward()
+            optim.step()
+            total += loss.detach() * len(index)
+        history.train_loss.append(float(total) / len(x))
+        history.epoch_seconds.append(time.perf_counter() - start)
+    model.eval()
     return history

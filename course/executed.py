@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Notebook metadata key with what the test run recorded.
 METADATA_KEY = "course_execution"
 #: A page that reads other chapters' results runs after them.
-_GATHERS = re.compile(r"\bload_results\(")
+_GATHERS = re.compile(r"\b(?:load_results|read_closing_rows)\(")
 
 
 def source_sha256(path: Path) -> str:
@@ -409,7 +409,8 @@ def notebooks(book: Path) -> list[Path]:
 def split(book: Path, part: str, times: dict[str, float]) -> list[Path]:
     """The notebooks of one CI part: ``"i/n"`` or ``"gather"``.
 
-    Pages that read other chapters' results (``load_results``) form the
+    Pages that read other chapters' results (``load_results``,
+    ``read_closing_rows``) form the
     ``gather`` part. The others are dealt longest first (``times``: seconds
     by file name; unmeasured ones count as the median) to the part
     with the least work so far, so the parts take about the same time.

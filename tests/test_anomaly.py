@@ -8,7 +8,7 @@ import pytest
 import torch
 from sklearn.metrics import confusion_matrix, precision_score, recall_score
 
-from aeutils import anomaly
+from aeutils import anomaly, metrics, models, train, viz
 from aeutils.data import ImageDataset
 from aeutils.models import PCA
 
@@ -73,13 +73,47 @@ def test_fit_reconstruction_detector_rejects_bad_images():
         anomaly.fit_reconstruction_detector(IMAGES * 255, epochs=1)
 
 
-def test_squared_errors_average_every_axis_but_the_first():
+@pytest.mark.parametrize(
+    ("shape", "model_class"),
+    [((40, 6), models.FeatureAutoencoder), ((40, 3, 10), models.FeatureAutoencoder),
+     ((40, 1, 8, 8), models.MLPAutoencoder)],
+)  # fmt: skip
+def test_fit_reconstruction_detector_takes_its_shape_from_the_data(shape, model_class):
+    data = torch.rand(*shape, generator=torch.Generator().manual_seed(2))
+    model, _ = anomaly.fit_reconstruction_detector(
+        data, latent_dim=2, hidden_dims=(8,), epochs=2, batch_size=16
+    )
+    assert type(model) is model_class
+    assert model.encode(data).shape == (40, 2)
+    scores = anomaly.reconstruction_scores(model, data)
+    assert scores.shape == (40,) and np.isfinite(scores).all()
+
+
+def test_feature_detector_reconstructs_values_outside_zero_one():
+    # Standardised features are centred on 0 with unit spread: a sigmoid
+    # output could never reach the negative half, a linear one learns it.
+    generator = torch.Generator().manual_seed(3)
+    factors = torch.randn(256, 2, generator=generator)
+    rows = factors @ torch.randn(2, 6, generator=generator) * 2.0
+    model, history = anomaly.fit_reconstruction_detector(
+        rows, latent_dim=2, hidden_dims=(16,), epochs=60, batch_size=64, lr=1e-2
+    )
+    assert history.train_loss[-1] < 0.05 * rows.var().item()
+    assert (train.predict(model, rows) < 0).any()
+
+
+def test_fit_reconstruction_detector_rejects_bad_shapes():
+    with pytest.raises(ValueError, match="inputs must be a batch"):
+        anomaly.fit_reconstruction_detector(torch.rand(5), epochs=1)
+
+
+def test_per_image_mse_averages_every_axis_but_the_first():
     x = torch.zeros(3, 2, 4, 4)
     x_hat = x.clone()
     x_hat[1, 0, 0, 0] = 2.0  # one pixel off by 2 out of 32 values
-    assert anomaly.squared_errors(x, x_hat).tolist() == [0.0, 4.0 / 32, 0.0]
+    assert metrics.per_image_mse(x, x_hat).tolist() == [0.0, 4.0 / 32, 0.0]
     rows = np.arange(6.0).reshape(2, 3)
-    assert anomaly.squared_errors(rows, rows + 1).tolist() == [1.0, 1.0]
+    assert metrics.per_image_mse(rows, rows + 1).tolist() == [1.0, 1.0]
 
 
 def test_reconstruction_scores_match_per_image_mse_for_models_and_functions():
@@ -106,13 +140,13 @@ def test_reconstruction_scores_accept_features_and_windows(shape):
 
 def test_score_errors():
     with pytest.raises(ValueError, match="same shape"):
-        anomaly.squared_errors(IMAGES, IMAGES[:4])
+        metrics.per_image_mse(IMAGES, IMAGES[:4])
     with pytest.raises(ValueError, match="NaN"):
-        anomaly.squared_errors(IMAGES, IMAGES * float("nan"))
-    with pytest.raises(TypeError, match="reconstruct must be a model or function"):
+        metrics.per_image_mse(IMAGES, IMAGES * float("nan"))
+    with pytest.raises(TypeError, match="reconstruct must be a model"):
         anomaly.reconstruction_scores("pca", IMAGES)
     with pytest.raises(TypeError, match="torch.Tensor or numpy.ndarray"):
-        anomaly.squared_errors([1.0], [1.0])
+        metrics.per_image_mse([1.0], [1.0])
 
 
 # ---------------------------------------------------------------- thresholds
@@ -129,7 +163,7 @@ def test_threshold_from_normal_hits_the_target_rate():
 
 
 def test_threshold_from_normal_errors():
-    with pytest.raises(ValueError, match="between 0 and 1"):
+    with pytest.raises(ValueError, match=r"target_fpr must be in \(0, 1\)"):
         anomaly.threshold_from_normal(SCORES, target_fpr=5)
     with pytest.raises(ValueError, match="cannot resolve a false-positive rate of 0.01"):
         anomaly.threshold_from_normal(SCORES[:50], target_fpr=0.01)
@@ -168,9 +202,9 @@ def test_labelled_functions_reject_bad_input(labels, scores, message):
     with pytest.raises(ValueError, match=message):
         anomaly.threshold_summary(labels, scores, 1.0)
     with pytest.raises(ValueError, match=message):
-        anomaly.plot_roc_pr(labels, {"model": scores})
+        viz.plot_roc_pr(labels, {"model": scores})
     with pytest.raises(ValueError, match=message):
-        anomaly.plot_score_histograms(labels, scores)
+        viz.plot_score_histograms(labels, scores)
 
 
 # ---------------------------------------------------------------- figures
@@ -180,10 +214,10 @@ def test_figures_are_drawn_without_pyplot():
     before = plt.get_fignums()
     threshold = anomaly.threshold_from_normal(SCORES[LABELS == 0])
     figures = [
-        anomaly.plot_score_histograms(LABELS, SCORES, threshold=threshold, title="t"),
-        anomaly.plot_roc_pr(LABELS, {"a": SCORES, "b": -SCORES}),
-        anomaly.plot_threshold(LABELS, SCORES, threshold),
-        anomaly.plot_error_maps(IMAGES[:4], IMAGES[:4] * 0.5, titles=list("abcd")),
+        viz.plot_score_histograms(LABELS, SCORES, threshold=threshold, title="t"),
+        viz.plot_roc_pr(LABELS, {"a": SCORES, "b": -SCORES}),
+        viz.plot_threshold(LABELS, SCORES, threshold),
+        viz.plot_error_maps(IMAGES[:4], IMAGES[:4] * 0.5, titles=list("abcd")),
     ]
     assert plt.get_fignums() == before
     for fig in figures:
@@ -191,7 +225,7 @@ def test_figures_are_drawn_without_pyplot():
 
 
 def test_roc_pr_legends_carry_auroc_and_average_precision():
-    fig = anomaly.plot_roc_pr(LABELS, {"good": SCORES, "reversed": -SCORES})
+    fig = viz.plot_roc_pr(LABELS, {"good": SCORES, "reversed": -SCORES})
     roc_ax, pr_ax = fig.axes
     roc_labels = [line.get_label() for line in roc_ax.get_lines()]
     assert roc_labels[0].startswith("good (0.") and roc_labels[-1] == "chance (0.5)"
@@ -201,13 +235,13 @@ def test_roc_pr_legends_carry_auroc_and_average_precision():
 
 def test_plot_threshold_title_reports_the_summary():
     summary = anomaly.threshold_summary(LABELS, SCORES, 2.0)
-    fig = anomaly.plot_threshold(LABELS, SCORES, 2.0)
+    fig = viz.plot_threshold(LABELS, SCORES, 2.0)
     title = fig._suptitle.get_text()
     assert f"precision {summary.precision:.2f}" in title and f"recall {summary.recall:.2f}" in title
 
 
 def test_error_maps_errors():
     with pytest.raises(ValueError, match="titles has 1 entries for 4 images"):
-        anomaly.plot_error_maps(IMAGES[:4], IMAGES[:4], titles=["a"])
+        viz.plot_error_maps(IMAGES[:4], IMAGES[:4], titles=["a"])
     with pytest.raises(ValueError, match="same shape"):
-        anomaly.plot_error_maps(IMAGES[:4], IMAGES[:3])
+        viz.plot_error_maps(IMAGES[:4], IMAGES[:3])

@@ -107,7 +107,7 @@ def test_pillow_codec_counts_real_file_bytes():
     assert high.mean() > low.mean()
     with pytest.raises(ValueError, match="'JPEG' or 'WebP'"):
         codec.pillow_codec(images, format="PNG", quality=50)
-    with pytest.raises(ValueError, match=r"\[0, 100\]"):
+    with pytest.raises(ValueError, match=r"0\.\.100"):
         codec.pillow_codec(images, format="JPEG", quality=101)
     with pytest.raises(ValueError, match="grey"):
         codec.pillow_codec(torch.rand(2, 3, 8, 8), format="JPEG", quality=5)

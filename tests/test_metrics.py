@@ -55,3 +55,85 @@ def test_principal_angles_validates():
         metrics.principal_angles(torch.ones(10, 2), torch.rand(10, 2))
     with pytest.raises(ValueError, match="2-D matrix"):
         metrics.principal_angles(torch.rand(10), torch.rand(10, 2))
+
+
+# --- sparse-autoencoder metrics ----------------------------------------------
+
+
+def test_fvu_known_values():
+    h = torch.tensor([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])
+    # Sum of squares around the column means: 8 + 8 = 16.
+    assert metrics.fraction_of_variance_unexplained(h, h) == 0.0
+    mean = h.mean(dim=0).expand_as(h)
+    assert metrics.fraction_of_variance_unexplained(h, mean) == pytest.approx(1.0)
+    off = h.clone()
+    off[0, 0] += 2.0  # squared error 4 out of 16
+    assert metrics.fraction_of_variance_unexplained(h, off) == pytest.approx(0.25)
+
+
+def test_fvu_is_scale_free():
+    generator = torch.Generator().manual_seed(0)
+    h = torch.randn(50, 4, generator=generator)
+    h_hat = h + 0.1 * torch.randn(50, 4, generator=generator)
+    once = metrics.fraction_of_variance_unexplained(h, h_hat)
+    assert metrics.fraction_of_variance_unexplained(10 * h, 10 * h_hat) == pytest.approx(once)
+
+
+def test_fvu_errors():
+    h = torch.randn(5, 3)
+    with pytest.raises(ValueError, match="same shape|shape"):
+        metrics.fraction_of_variance_unexplained(h, h[:, :2])
+    with pytest.raises(ValueError, match="zero variance"):
+        metrics.fraction_of_variance_unexplained(torch.ones(4, 3), torch.ones(4, 3))
+    bad = h.clone()
+    bad[0, 0] = float("nan")
+    with pytest.raises(ValueError, match="NaN"):
+        metrics.fraction_of_variance_unexplained(bad, h)
+
+
+def test_l0_and_dead_latents_known_values():
+    codes = torch.tensor(
+        [
+            [0.0, 2.0, 0.0, 1.0, 0.0],
+            [0.0, 0.5, 0.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 3.0, 0.1],
+        ]
+    )
+    assert metrics.mean_l0(codes) == pytest.approx(5 / 3)
+    assert metrics.dead_latents(codes) == 2  # latents 0 and 2 never fire
+
+
+def test_sparse_code_metrics_reject_bad_codes():
+    with pytest.raises(ValueError, match="non-negative"):
+        metrics.mean_l0(torch.tensor([[1.0, -0.5]]))
+    with pytest.raises(ValueError, match="NaN"):
+        metrics.dead_latents(torch.tensor([[1.0, float("nan")]]))
+    with pytest.raises(ValueError, match="2-D"):
+        metrics.mean_l0(torch.ones(4))
+def test_frechet_distance_matches_the_gaussian_formula():
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randn(20000, 3, generator=generator, dtype=torch.float64)
+    b = 2.0 * torch.randn(20000, 3, generator=generator, dtype=torch.float64) + 1.0
+    # N(0, I) vs N(1, 4I) in 3-D: |mu|^2 = 3, tr = 3 + 12 - 2 * 3 * 2 = 3.
+    assert metrics.frechet_distance(a, b) == pytest.approx(6.0, rel=0.03)
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert metrics.frechet_distance(a[:5000], a[5000:10000]) < 0.01
+
+
+def test_frechet_distance_uses_correlations():
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randn(20000, 1, generator=generator, dtype=torch.float64)
+    noise = torch.randn(20000, 1, generator=generator, dtype=torch.float64)
+    correlated = torch.cat([x, x + 0.01 * noise], dim=1)
+    anti = torch.cat([x, -x + 0.01 * noise], dim=1)
+    # Same means and variances per column, opposite correlation.
+    assert metrics.frechet_distance(correlated, anti) > 1.5
+
+
+def test_frechet_distance_validates():
+    with pytest.raises(ValueError, match="columns"):
+        metrics.frechet_distance(torch.zeros(4, 2), torch.zeros(4, 3))
+    with pytest.raises(ValueError, match="two rows"):
+        metrics.frechet_distance(torch.zeros(1, 2), torch.zeros(4, 2))
+    with pytest.raises(ValueError, match="2-D"):
+        metrics.frechet_distance(torch.zeros(4), torch.zeros(4, 2))

@@ -45,7 +45,7 @@ def test_knn_probe_accepts_tensors():
     ("train", "test", "message"),
     [
         (np.zeros((10, 3)), np.zeros((5, 4)), "same number of columns"),
-        (np.zeros((10,)), np.zeros((5,)), "shape \\(N, k\\)"),
+        (np.zeros((10,)), np.zeros((5,)), "2-D matrix"),
         (np.full((10, 3), np.nan), np.zeros((5, 3)), "NaN"),
     ],
 )
@@ -99,7 +99,7 @@ def test_retrieval_precision_counts_neighbours_of_the_same_class():
     )
     assert result.neighbours.tolist() == [[0, 1], [3, 2]]
     assert result.precision == pytest.approx(0.5)
-    with pytest.raises(ValueError, match=r"k must lie in \[1, 4\]"):
+    with pytest.raises(ValueError, match="k must be at most 4"):
         probes.retrieval_precision(queries, np.array([0, 0]), index, index_labels, k=5)
     with pytest.raises(ValueError, match="same number of columns"):
         probes.retrieval_precision(np.zeros((2, 2)), np.array([0, 0]), index, index_labels)

@@ -19,7 +19,7 @@ from hypothesis.extra import numpy as hnp
 from torch import nn
 
 from aeutils import latent, metrics, probes, viz
-from aeutils._validation import check_batch, check_images, check_matrix
+from aeutils.validation import validate_batch, validate_images, validate_matrix
 from aeutils.models import PCA
 from aeutils.train import evaluate, fit, predict
 
@@ -76,7 +76,7 @@ class Scale(nn.Module):
 @FAST
 @given(arrays())
 def test_check_images_and_check_batch(x):
-    for check in (lambda: check_images(x), lambda: check_batch(x, name="x")):
+    for check in (lambda: validate_images(x), lambda: validate_batch(x, name="x")):
         try:
             result = check()
         except CLEAN:
@@ -89,7 +89,7 @@ def test_check_images_and_check_batch(x):
 @given(arrays(max_dims=3))
 def test_check_matrix(x):
     try:
-        result = check_matrix(x, name="m")
+        result = validate_matrix(x, name="m")
     except CLEAN:
         return
     assert result.ndim == 2 and result.dtype == torch.float32 and torch.isfinite(result).all()
@@ -176,7 +176,7 @@ def test_image_plots(x):
     for draw in (
         lambda: viz.plot_image_grid(x),
         lambda: viz.plot_reconstructions(x, {"same": x}, n=1),
-        lambda: latent.plot_image_rows({"row": x}),
+        lambda: viz.plot_image_rows({"row": x}),
     ):
         try:
             fig = draw()
@@ -221,7 +221,7 @@ def test_probes(codes):
 @pytest.mark.parametrize("bad", [None, "images", [[0.5]], 3.0])
 def test_non_arrays_get_a_type_error(bad):
     for call in (
-        lambda: check_images(bad),
+        lambda: validate_images(bad),
         lambda: fit(Scale(), bad, progress=False),
         lambda: predict(nn.Identity(), bad),
         lambda: metrics.per_image_mse(bad, bad),

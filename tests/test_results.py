@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from aeutils import results
+from course import results as course_results
 
 ROOT = Path(__file__).resolve().parents[1]
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
@@ -36,7 +37,7 @@ def _trains_a_model(path: Path) -> bool:
 def test_every_chapter_that_trains_records_its_row(path):
     if path.stem == CLOSING_PAGE or not _trains_a_model(path):
         pytest.skip("trains no model")
-    assert path.stem in results.chapters_with_results(ROOT), (
+    assert path.stem in course_results.chapters_with_results(ROOT), (
         f"{path.name} trains a model but never calls "
         f'record_result("{path.stem}", model=..., ...) for the closing page'
     )
@@ -50,8 +51,40 @@ def test_closing_page_comes_last_and_reads_the_toc():
     assert files[-1] == f"book/{CLOSING_PAGE}"
     assert sorted(files) == files, "the book executes notebooks in sorted order"
     code = _code(ROOT / "book" / f"{CLOSING_PAGE}.ipynb")
-    assert "chapters_with_results()" in code and "load_results(" in code
+    assert "results.read_closing_rows()" in code
     assert "record_result(" not in code
+    # nbval and CI run the page after the chapters because it gathers
+    from course import executed
+
+    assert executed._gathers(ROOT / "book" / f"{CLOSING_PAGE}.ipynb")
+
+
+CONTRACT_CHAPTERS = sorted({need.chapter for need in results.CLOSING_ROWS})
+
+
+@pytest.mark.parametrize("chapter", CONTRACT_CHAPTERS)
+def test_chapters_in_the_book_record_what_the_closing_page_reads(chapter):
+    path = ROOT / "book" / f"{chapter}.ipynb"
+    if not path.is_file():
+        pytest.skip(f"{chapter} is not written yet (the page lets it pend)")
+    code = _code(path)
+    owed = [need for need in results.CLOSING_ROWS if need.chapter == chapter]
+    missing = [
+        f"model={need.model!r}"
+        for need in owed
+        if f'"{need.model}"' not in code and f"'{need.model}'" not in code
+    ] + sorted(
+        {
+            f"{metric}="
+            for need in owed
+            for metric in need.metrics
+            if f"{metric}=" not in code
+        }
+    )
+    assert not missing, (
+        f"{path.name} must record for the closing page (see "
+        f"aeutils.results.CLOSING_ROWS): {', '.join(missing)}"
+    )
 
 
 def test_chapters_with_results_rejects_a_foreign_name(tmp_path):
@@ -63,7 +96,7 @@ def test_chapters_with_results_rejects_a_foreign_name(tmp_path):
     cell = {"cell_type": "code", "source": ['record_result("02_y", model="m")']}
     (tmp_path / "book" / "03_x.ipynb").write_text(json.dumps({"cells": [cell]}))
     with pytest.raises(ValueError, match="03_x"):
-        results.chapters_with_results(tmp_path)
+        course_results.chapters_with_results(tmp_path)
 
 
 def test_load_results_fails_loudly_and_table_has_one_row_per_model(
@@ -158,3 +191,33 @@ def test_closing_rows_lets_a_chapter_not_written_yet_be_missing():
         results.closing_rows(recorded, pending=["99_nothing"])
     with pytest.raises(TypeError, match="load_results"):
         results.closing_rows([])
+
+
+def test_read_closing_rows_is_strict_for_the_chapters_in_the_book(
+    tmp_path, monkeypatch
+):
+    book, store = tmp_path / "book", tmp_path / "store"
+    book.mkdir()
+    monkeypatch.setenv(results.ENV_VAR, str(store))
+    rows = _contract_rows()
+    for chapter in ("01_pca", "02_linear_autoencoder"):
+        (book / f"{chapter}.ipynb").write_text("{}")
+        for row in rows[chapter]:
+            results.record_result(chapter, **row)
+    table = results.read_closing_rows(book)
+    assert list(table.index.get_level_values(0)) == [
+        "01_pca",
+        "02_linear_autoencoder",
+    ]
+    assert "13_latent_diffusion" in table.attrs["pending"]
+    assert "01_pca" not in table.attrs["pending"]
+    # a chapter that exists must have run ...
+    (book / "03_deep_autoencoder.ipynb").write_text("{}")
+    with pytest.raises(FileNotFoundError, match="03_deep_autoencoder"):
+        results.read_closing_rows(book)
+    # ... and recorded what it owes
+    results.record_result("03_deep_autoencoder", model="MLP AE", test_mse=1.0)
+    with pytest.raises(ValueError, match="lacks parameters"):
+        results.read_closing_rows(book)
+    with pytest.raises(FileNotFoundError, match="not a folder"):
+        results.read_closing_rows(tmp_path / "nowhere")

@@ -15,7 +15,7 @@ import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from aeutils import latent, metrics, probes, viz, widgets
+from aeutils import latent, metrics, probes, viz
 from aeutils.data import ImageDataset, train_val_split
 from aeutils.models import PCA, ConvAutoencoder, MLPAutoencoder, count_parameters
 from aeutils.train import evaluate, fit, predict, seed_everything
@@ -68,16 +68,16 @@ def test_digits_main_path(digits):
         viz.plot_latent_traversal(model.decoder, torch.zeros(8), dims=[0, 1], offsets=[-1, 0, 1]),
         viz.plot_explained_variance(PCA(n_components=64).fit(images).explained_variance_ratio_),
         viz.plot_per_component({"PCA": pca.explained_variance_ratio_}, ylabel="ratio"),
-        latent.plot_image_rows({"originals": images[:5], "MLP": reconstructions[:5]}),
+        viz.plot_image_rows({"originals": images[:5], "MLP": reconstructions[:5]}),
     ]
     assert all(fig.axes for fig in figures)
 
     two_d = PCA(n_components=2).fit(images)
     grid = latent.decode_grid(two_d.decode, x_range=(-2, 2), y_range=(-2, 2), steps=3)
     assert grid.shape == (9, 1, 8, 8)
-    assert latent.plot_latent_grid(two_d.decode, x_range=(-2, 2), y_range=(-2, 2), steps=3).axes
+    assert viz.plot_latent_grid(two_d.decode, x_range=(-2, 2), y_range=(-2, 2), steps=3).axes
 
-    widget = widgets.interactive_figure(
+    widget = viz.interactive_figure(
         lambda k: viz.plot_reconstructions(images, {f"PCA k={k}": PCA(k).fit(images).reconstruct}, n=4),
         name="k", values=[1, 4],
     )  # fmt: skip

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from aeutils import metrics, viz
-from aeutils._validation import check_images, check_positive_int
+from aeutils.validation import validate_images, validate_positive_int
 from aeutils.models import PCA
 from aeutils.train import fit
 
@@ -30,20 +30,20 @@ GOOD = torch.rand(4, 1, 28, 28)
 )
 def test_check_images_rejects(images, error, pattern):
     with pytest.raises(error, match=pattern):
-        check_images(images)
+        validate_images(images)
 
 
 def test_check_images_accepts_numpy_and_optional_range():
-    assert check_images(np.zeros((1, 1, 2, 2), dtype=np.float32)).shape == (1, 1, 2, 2)
-    assert check_images(torch.full((1, 1, 2, 2), 3.0), value_range=None).max() == 3.0
+    assert validate_images(np.zeros((1, 1, 2, 2), dtype=np.float32)).shape == (1, 1, 2, 2)
+    assert validate_images(torch.full((1, 1, 2, 2), 3.0), value_range=None).max() == 3.0
     with pytest.raises(ValueError, match=r"images of shape \(1, 28, 28\)"):
-        check_images(torch.rand(1, 3, 28, 28), image_shape=(1, 28, 28))
+        validate_images(torch.rand(1, 3, 28, 28), image_shape=(1, 28, 28))
 
 
 @pytest.mark.parametrize(("value", "error"), [(0, ValueError), (2.5, TypeError), (True, TypeError)])
 def test_check_positive_int(value, error):
     with pytest.raises(error, match="epochs"):
-        check_positive_int(value, name="epochs")
+        validate_positive_int(value, name="epochs")
 
 
 def test_boundaries_use_the_checks():

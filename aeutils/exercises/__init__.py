@@ -6,26 +6,38 @@ mistakes (forgetting to centre, an off-by-one, radians instead of degrees...)
 to say which one it is. It never raises for a wrong answer: it returns a
 :class:`Feedback`, which displays as a green or red box in a notebook.
 
-The checks live in one module per chapter (``ch01_pca``, ``ch02_linear``,
-...) and are all available from here: ``exercises.check_pca_reconstruction``.
+The checks live in one module per chapter, named by its topic (``pca``,
+``linear_autoencoder``, ``deep_autoencoder``, ``denoising``,
+``sparse_contractive``, ``codes_as_features``, ``compression``,
+``anomaly_images``, ``anomaly_tables_sensors``,
+``sparse_autoencoders_interpretability``, ``variational_autoencoder``,
+``latent_diffusion``);
+:class:`Feedback` and the helpers they share are in :mod:`feedback`. All
+checks are re-exported here: ``exercises.check_pca_reconstruction``.
 """
 
-from ._core import Feedback
-from .ch01_pca import check_components_for_variance, check_pca_reconstruction
-from .ch02_linear import check_principal_angles, check_tied_autoencoder
-from .ch03_deep import check_mlp_halves
-from .ch04_denoising import check_masking_noise, check_psnr
-from .ch05_sparse import check_kl_sparsity_penalty
-from .ch06_anomaly import check_anomaly_scores, check_validation_threshold
-from .ch07_vae import check_kl_divergence, check_reparameterize
+from .feedback import Feedback
+from .pca import check_components_for_variance, check_pca_reconstruction
+from .linear_autoencoder import check_principal_angles, check_tied_autoencoder
+from .deep_autoencoder import check_mlp_halves
+from .denoising import check_masking_noise, check_psnr
+from .sparse_contractive import check_kl_sparsity_penalty
+from .anomaly_images import check_anomaly_scores, check_validation_threshold
+from .anomaly_tables_sensors import check_fault_channel
+from .variational_autoencoder import check_kl_divergence, check_reparameterize
+from .sparse_autoencoders_interpretability import check_class_entropy
+from .latent_diffusion import check_add_noise
 from .codes_as_features import check_self_retrieval
 from .compression import check_component_quantiser
 
 __all__ = [
     "Feedback",
+    "check_add_noise",
     "check_anomaly_scores",
+    "check_class_entropy",
     "check_component_quantiser",
     "check_components_for_variance",
+    "check_fault_channel",
     "check_mlp_halves",
     "check_masking_noise",
     "check_kl_sparsity_penalty",

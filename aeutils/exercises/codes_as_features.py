@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import torch
 
-from ._core import Feedback, _call
+from .feedback import Feedback, run_answer
 
 __all__ = ["check_self_retrieval"]
 
@@ -41,7 +41,7 @@ def check_self_retrieval(
     exercise = "leave-one-out precision at k"
     for seed, k in ((0, 5), (1, 1)):
         codes, labels = _data(seed)
-        answer, failure = _call(
+        answer, failure = run_answer(
             exercise, precision_at_k, codes.clone(), labels.clone(), k
         )
         if failure is not None:

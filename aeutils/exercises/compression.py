@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import torch
 
-from ._core import Feedback, _call
+from .feedback import Feedback, run_answer
 
 __all__ = ["check_component_quantiser"]
 
@@ -38,7 +38,7 @@ def check_component_quantiser(
     codes = torch.randn(200, 4, generator=generator) * scale
     low, high = -2.0 * scale, 2.0 * scale
     for bits in (3, 1):
-        answer, failure = _call(exercise, quantise, codes.clone(),
+        answer, failure = run_answer(exercise, quantise, codes.clone(),
                                 low.clone(), high.clone(), bits)
         if failure is not None:
             return failure

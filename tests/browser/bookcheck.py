@@ -11,7 +11,7 @@ finds on each page. A page passes when it has none:
 * every math node is typeset by MathJax, with no MathJax error;
 * a chapter's Colab launch link opens that chapter's notebook on GitHub;
 * each exercise solution dropdown opens when clicked;
-* each slider of an ``aeutils.widgets`` stand-in changes the frame shown;
+* each slider of an ``aeutils.viz.interactive`` stand-in changes the frame shown;
 * no code block scrolls sideways at a 1280-pixel window;
 * in the dark theme every figure still shows an opaque white background;
 * every internal link and cross-reference points at an existing page and

@@ -1,0 +1,78 @@
+"""Splits of a dataset: a seeded validation part, and the course's standard split."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import torch
+
+from ..validation import validate_fraction, validate_positive_int, validate_seed
+from .datasets import FASHION_MNIST, MNIST, ImageDataset, load_dataset
+
+__all__ = ["load_splits", "train_val_split"]
+
+
+def train_val_split(
+    dataset: ImageDataset, *, val_size: int | float, seed: int = 0
+) -> tuple[ImageDataset, ImageDataset]:
+    """Split a dataset into disjoint training and validation parts, reproducibly.
+
+    Parameters
+    ----------
+    dataset
+        The data to split, usually the training split.
+    val_size
+        Number of examples in the validation part, or a fraction in ``(0, 1)``
+        of the dataset (rounded to the nearest count).
+    seed
+        Seed of the random permutation; the same seed gives the same split.
+    """
+    if isinstance(val_size, (float, np.floating)):
+        fraction = validate_fraction(
+            val_size,
+            name="val_size",
+            low_open=True,
+            hint=" A float is a fraction; pass an int for a number of examples.",
+        )
+        val_size = int(round(fraction * len(dataset)))
+    val_size = validate_positive_int(val_size, name="val_size")
+    if not 0 < val_size < len(dataset):
+        raise ValueError(
+            f"val_size must be between 1 and {len(dataset) - 1} for {len(dataset)} examples, "
+            f"got {val_size}."
+        )
+    generator = torch.Generator().manual_seed(validate_seed(seed))
+    order = torch.randperm(len(dataset), generator=generator)
+    return dataset.subset(order[val_size:]), dataset.subset(order[:val_size])
+
+
+def load_splits(
+    dataset: str = "fashion-mnist",
+    *,
+    val_size: int = 5000,
+    seed: int = 0,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+) -> tuple[ImageDataset, ImageDataset, ImageDataset]:
+    """Return ``(train, val, test)`` with a seeded validation part carved from train.
+
+    Parameters
+    ----------
+    dataset
+        ``"fashion-mnist"`` (default, works offline) or ``"mnist"`` (online).
+    val_size
+        Number of training examples held out for validation.
+    seed
+        Seed of the train/validation split.
+    root, download
+        As in :func:`load_dataset`.
+    """
+    specs = {"fashion-mnist": FASHION_MNIST, "mnist": MNIST}
+    if dataset not in specs:
+        raise ValueError(f"dataset must be one of {sorted(specs)}, got {dataset!r}.")
+    spec = specs[dataset]
+    full_train = load_dataset(spec, "train", root=root, download=download)
+    test = load_dataset(spec, "test", root=root, download=download)
+    train, val = train_val_split(full_train, val_size=val_size, seed=seed)
+    return train, val, test

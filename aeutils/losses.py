@@ -1,0 +1,116 @@
+"""Loss functions and their terms: what :func:`aeutils.train.fit` minimises.
+
+A loss function is called as ``loss_fn(model, batch)`` and returns a scalar
+tensor, or a mapping with the key ``"loss"`` (what is minimised) plus other
+scalar terms to record, e.g. ``{"loss": total, "reconstruction": rec, "kl": kl}``.
+
+- Reconstruction: :func:`mse_loss` (the default of ``fit``).
+- The variational autoencoder's ELBO and its terms: :func:`reparameterize`,
+  :func:`kl_per_dimension`, :func:`negative_elbo` (summed over pixels and
+  latent dimensions, averaged over the batch: nats per image) and
+  :func:`bernoulli_entropy` (the floor of the reconstruction term).
+
+The sparsity and contractive penalties are written in their chapter
+(``06_sparse_contractive``), where they are taught.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .validation import (
+    validate_images,
+    validate_model_output,
+    validate_nonnegative_float,
+    validate_same_shape,
+)
+
+__all__ = [
+    "LossFn",
+    "bernoulli_entropy",
+    "kl_per_dimension",
+    "mse_loss",
+    "negative_elbo",
+    "reparameterize",
+]
+
+LossFn = Callable[[nn.Module, torch.Tensor], "torch.Tensor | Mapping[str, torch.Tensor]"]
+
+
+def mse_loss(model: nn.Module, batch: torch.Tensor) -> torch.Tensor:
+    """Mean squared reconstruction error of ``model`` on ``batch``.
+
+    ``batch`` may hold images ``(N, C, H, W)``, windows ``(N, C, T)`` or
+    features ``(N, D)``; the model's output must have exactly its shape.
+    """
+    output = validate_model_output(model(batch), batch)
+    return F.mse_loss(output, batch)
+
+
+def reparameterize(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """A sample ``z = mean + std * eps`` with ``eps ~ N(0, I)``.
+
+    The randomness sits in ``eps`` alone, so gradients flow to ``mean`` and
+    ``log_var`` through an ordinary multiply and add.
+    """
+    validate_same_shape(mean, log_var, names=("mean", "log_var"))
+    std = torch.exp(0.5 * log_var)
+    return mean + std * torch.randn_like(std)
+
+
+def kl_per_dimension(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
+    """KL(N(mean, exp(log_var)) || N(0, 1)) per image and code entry, (N, k)."""
+    validate_same_shape(mean, log_var, names=("mean", "log_var"))
+    return 0.5 * (mean.pow(2) + log_var.exp() - 1.0 - log_var)
+
+
+def negative_elbo(
+    model: nn.Module, images: torch.Tensor, *, beta: float = 1.0
+) -> dict[str, torch.Tensor]:
+    """The (beta-weighted) negative ELBO in nats per image, with its terms.
+
+    Reconstruction: binary cross-entropy summed over the pixels. KL: summed
+    over the latent dimensions. Both are then averaged over the batch, so
+    the value does not depend on the batch size and ``beta = 1`` is the
+    true negative ELBO of one image.
+
+    Parameters
+    ----------
+    model
+        A module with ``encode(images) -> (mean, log_var)`` and
+        ``decode_logits(codes)``, e.g. :class:`VariationalAutoencoder`.
+    images
+        A batch ``(N, C, H, W)`` with values in [0, 1].
+    beta
+        Weight of the KL term (1 for the ELBO, other values for a beta-VAE).
+
+    Returns
+    -------
+    dict
+        ``{"loss": reconstruction + beta * kl, "reconstruction": ...,
+        "kl": ...}``, scalar tensors; this is the form
+        :func:`aeutils.train.fit` records per epoch.
+    """
+    beta = validate_nonnegative_float(beta, name="beta")
+    mean, log_var = model.encode(images)
+    codes = reparameterize(mean, log_var)
+    logits = model.decode_logits(codes)
+    bce = F.binary_cross_entropy_with_logits(logits, images, reduction="none")
+    reconstruction = bce.flatten(1).sum(dim=1).mean()
+    kl = kl_per_dimension(mean, log_var).flatten(1).sum(dim=1).mean()
+    return {"loss": reconstruction + beta * kl, "reconstruction": reconstruction, "kl": kl}
+
+
+def bernoulli_entropy(images: torch.Tensor) -> torch.Tensor:
+    """Binary cross-entropy of each image with itself, summed over pixels.
+
+    For grey pixels this is the floor that no reconstruction can go below:
+    the cross-entropy of a target ``x`` with a prediction ``p`` is smallest,
+    equal to the entropy of ``Bernoulli(x)``, at ``p = x``.
+    """
+    x = validate_images(images, name="images", dtype=None).flatten(1).clamp(1e-7, 1 - 1e-7)
+    return -(x * x.log() + (1 - x) * (1 - x).log()).sum(dim=1)

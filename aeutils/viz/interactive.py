@@ -1,0 +1,256 @@
+""""Vary this, draw that": one interactive figure that works everywhere.
+
+One parameter gives one slider; two parameters (e.g. two latent
+coordinates) give two sliders over a grid of frames.
+
+:func:`interactive_figure` returns a single display object whose MIME bundle
+carries two views of the same thing:
+
+* a live ipywidgets slider that redraws the figure (Jupyter, Colab, VS Code);
+* a self-contained ``text/html`` stand-in for the rendered book, where no
+  kernel runs: every frame is precomputed, embedded as a PNG, and an HTML
+  range input shows one frame at a time. It needs no JavaScript library, no
+  CDN and no network, so it works offline.
+
+The book's configuration (``nb_mime_priority_overrides`` in ``_config.yml``)
+tells myst-nb to render the ``text/html`` entry; notebook front ends prefer
+the widget view.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import itertools
+import math
+import uuid
+from collections.abc import Callable, Sequence
+
+from matplotlib.figure import Figure
+
+from ..validation import validate_callable, validate_choices
+from .figures import figure_to_png
+
+__all__ = ["InteractiveFigure", "interactive_figure"]
+
+MAX_FRAMES = 40
+MAX_FRAMES_2D = 64
+
+
+def _format_value(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class InteractiveFigure:
+    """A figure redrawn for each value of one or two parameters.
+
+    See :func:`interactive_figure`. With two parameters, ``draw`` takes two
+    arguments and the frames form a grid (first parameter slowest).
+    """
+
+    def __init__(
+        self,
+        draw: Callable[..., Figure],
+        *,
+        names: Sequence[str],
+        values: Sequence[Sequence[object]],
+        initial: Sequence[object],
+        dpi: int = 100,
+    ) -> None:
+        self.draw = draw
+        self.names = list(names)
+        self.values = [list(v) for v in values]
+        self.initial = list(initial)
+        self.dpi = dpi
+        self._frames: list[bytes] | None = None
+
+    @property
+    def name(self) -> str:
+        """The parameter names joined for display."""
+        return ", ".join(self.names)
+
+    def _combinations(self) -> list[tuple]:
+        return list(itertools.product(*self.values))
+
+    def _draw_checked(self, *args: object) -> Figure:
+        fig = self.draw(*args)
+        if not isinstance(fig, Figure):
+            shown = ", ".join(repr(a) for a in args)
+            raise TypeError(
+                f"draw({shown}) returned {type(fig).__name__}; it must return a "
+                "matplotlib Figure (the aeutils.viz functions do)."
+            )
+        return fig
+
+    def frames(self) -> list[bytes]:
+        """PNG bytes of the figure for every value (computed once, then cached)."""
+        if self._frames is None:
+            self._frames = [
+                figure_to_png(self._draw_checked(*combo), dpi=self.dpi)
+                for combo in self._combinations()
+            ]
+        return self._frames
+
+    def to_html(self) -> str:
+        """Self-contained HTML: range sliders that swap precomputed frames."""
+        uid = f"aeutils-{uuid.uuid4().hex[:10]}"
+        starts = [v.index(i) for v, i in zip(self.values, self.initial)]
+        labels = [[html.escape(_format_value(v)) for v in vs] for vs in self.values]
+        start_frame = 0
+        for start, vs in zip(starts, self.values):
+            start_frame = start_frame * len(vs) + start
+        combos = self._combinations()
+        images = "".join(
+            f'<img data-frame="{i}" alt="{html.escape(self._alt(combo))}" '
+            f'style="display:{"block" if i == start_frame else "none"};'
+            f'max-width:100%" '
+            f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/>'
+            for i, (png, combo) in enumerate(zip(self.frames(), combos))
+        )
+        # Inline handler only: no <script> block, no external resources. The
+        # frame index is the row-major position of all sliders' values.
+        on_input = (
+            "var f=this.closest('.aeutils-interactive'),i=0;"
+            "f.querySelectorAll('input[type=range]').forEach(function(r){"
+            "i=i*(+r.max+1)+(+r.value);});"
+            "f.querySelectorAll('img[data-frame]').forEach(function(im){"
+            "im.style.display=(im.dataset.frame==i)?'block':'none';});"
+            "this.parentNode.querySelector('output').textContent="
+            "this.dataset.labels.split('|')[this.value];"
+        )
+        sliders = "".join(
+            f'<label style="font-family:sans-serif;display:flex;'
+            f'align-items:center;gap:0.6em">'
+            f"<span>{html.escape(name)}</span>"
+            f'<input type="range" min="0" max="{len(vs) - 1}" step="1" '
+            f'value="{start}" '
+            f'data-labels="{html.escape("|".join(ls), quote=True)}" '
+            f'oninput="{html.escape(on_input)}" style="width:22em"/>'
+            f"<output>{ls[start]}</output></label>"
+            for name, vs, ls, start in zip(self.names, self.values, labels, starts)
+        )
+        return f'<div class="aeutils-interactive" id="{uid}">{sliders}{images}</div>'
+
+    def _alt(self, combo: tuple) -> str:
+        return ", ".join(
+            f"{name} = {_format_value(value)}" for name, value in zip(self.names, combo)
+        )
+
+    def widget(self):
+        """The live ipywidgets version: one slider per parameter and the figure."""
+        import ipywidgets
+        from IPython.display import display
+
+        sliders = [
+            ipywidgets.SelectionSlider(
+                options=[(_format_value(v), v) for v in vs],
+                value=initial,
+                description=name,
+                continuous_update=False,
+                layout=ipywidgets.Layout(width="28em"),
+                style={"description_width": "initial"},
+            )
+            for name, vs, initial in zip(self.names, self.values, self.initial)
+        ]
+        output = ipywidgets.Output()
+
+        def redraw(change: dict | None = None) -> None:
+            fig = self._draw_checked(*(slider.value for slider in sliders))
+            output.clear_output(wait=True)
+            with output:
+                display(fig)
+
+        for slider in sliders:
+            slider.observe(redraw, names="value")
+        redraw()
+        return ipywidgets.VBox([*sliders, output])
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        bundle = {"text/html": self.to_html()}
+        try:
+            widget_bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
+        except ImportError:
+            widget_bundle = None
+        ranges = "; ".join(
+            f"{name} in {[_format_value(v) for v in vs]}"
+            for name, vs in zip(self.names, self.values)
+        )
+        bundle["text/plain"] = f"Interactive figure over {ranges}"
+        if widget_bundle:
+            bundle.update({k: v for k, v in widget_bundle.items() if k != "text/plain"})
+        return bundle
+
+
+def interactive_figure(
+    draw: Callable[..., Figure],
+    *,
+    name: str | Sequence[str],
+    values: Sequence[object] | Sequence[Sequence[object]],
+    initial: object | None = None,
+    dpi: int = 100,
+) -> InteractiveFigure:
+    """Let the reader vary one or two parameters and see the figure redrawn.
+
+    Parameters
+    ----------
+    draw
+        ``draw(value)`` (or ``draw(value_1, value_2)`` for two parameters)
+        returning a :class:`matplotlib.figure.Figure`, e.g. a lambda around an
+        :mod:`aeutils.viz` function.
+    name
+        Label of the slider, e.g. ``"k"``; a pair of labels for two sliders.
+    values
+        The values the slider offers, in order (at most 40, since the book
+        embeds one image per value); for two sliders, a pair of such lists
+        (at most 64 combinations).
+    initial
+        Value shown first (a pair for two sliders); default the first values.
+    dpi
+        Resolution of the frames embedded in the book.
+
+    Returns
+    -------
+    InteractiveFigure
+        Display it (make it the cell's last expression).
+
+    Examples
+    --------
+    >>> interactive_figure(lambda k: plot_reconstructions(x, {"PCA": PCA(k).fit(x)}),
+    ...                    name="k", values=[2, 8, 32, 128])  # doctest: +SKIP
+    >>> interactive_figure(lambda a, b: draw_code(a, b), name=("z1", "z2"),
+    ...                    values=([-2, 0, 2], [-2, 0, 2]))   # doctest: +SKIP
+    """
+    validate_callable(draw, name="draw", example="a function returning a Figure")
+    two = not isinstance(name, str)
+    names = list(name) if two else [name]
+    if not names or len(names) > 2 or not all(isinstance(n, str) and n for n in names):
+        raise ValueError(
+            f"name must be a non-empty label for the slider, or a pair of labels "
+            f"for two sliders; got {name!r}."
+        )
+    if two:
+        values = list(values)
+        if len(values) != len(names):
+            raise ValueError(
+                f"name has {len(names)} labels but values has {len(values)} lists; "
+                "give one list of values per slider."
+            )
+        value_lists = [validate_choices(v, name=n) for n, v in zip(names, values)]
+        initials = [v[0] for v in value_lists] if initial is None else list(initial)
+        limit = MAX_FRAMES_2D
+    else:
+        value_lists = [validate_choices(values, name=names[0])]
+        initials = [value_lists[0][0] if initial is None else initial]
+        limit = MAX_FRAMES
+    frames = math.prod(len(v) for v in value_lists)
+    if frames > limit:
+        raise ValueError(
+            f"the sliders offer {frames} frames; at most {limit} are allowed because "
+            "the book embeds one image per frame. Pick fewer values, e.g. values[::2]."
+        )
+    for n, vs, i in zip(names, value_lists, initials):
+        if i not in vs:
+            raise ValueError(f"initial={i!r} for {n!r} is not one of values {vs}.")
+    return InteractiveFigure(
+        draw, names=names, values=value_lists, initial=initials, dpi=dpi
+    )
