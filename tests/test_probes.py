@@ -53,3 +53,53 @@ def test_bad_codes_are_rejected_with_a_clear_message(train, test, message):
     labels = np.arange(10) % 2
     with pytest.raises(ValueError, match=message):
         probes.linear_probe(train, labels, test, np.arange(5) % 2)
+
+
+def test_balanced_draw_takes_per_class_from_every_class():
+    labels = np.repeat(np.arange(4), 30)
+    chosen = probes.balanced_draw(labels, per_class=5, seed=1)
+    assert np.bincount(labels[chosen]).tolist() == [5, 5, 5, 5]
+    assert len(set(chosen.tolist())) == 20
+    assert np.array_equal(chosen, probes.balanced_draw(labels, per_class=5, seed=1))
+    assert not np.array_equal(chosen, probes.balanced_draw(labels, per_class=5, seed=2))
+    with pytest.raises(ValueError, match=r"\[1, 30\]"):
+        probes.balanced_draw(labels, per_class=31)
+
+
+def test_label_efficiency_uses_the_same_draws_for_every_representation():
+    codes, labels = _blobs(n=400)
+    noise = np.random.default_rng(1).normal(size=codes.shape).astype(np.float32)
+    table = probes.label_efficiency(
+        {"blobs": (codes[:300], codes[300:]), "noise": (noise[:300], noise[300:])},
+        labels[:300], labels[300:], per_class=(1, 10), draws=3,
+    )  # fmt: skip
+    assert len(table) == 2 * 2 * 3
+    mean = table.groupby(["features", "labels per class"])["accuracy"].mean()
+    assert mean["blobs", 10] > 0.9 and mean["noise", 10] < 0.6
+    with pytest.raises(ValueError, match="training codes"):
+        probes.label_efficiency({"x": (codes[:10], codes[300:])}, labels[:300], labels[300:])
+
+
+def test_clustering_scores_are_one_for_separated_blobs_and_low_for_noise():
+    codes, labels = _blobs(n=300)
+    scores = probes.clustering_scores(codes, labels, n_clusters=3)
+    assert scores["NMI"] > 0.95 and scores["ARI"] > 0.95
+    noise = np.random.default_rng(0).normal(size=codes.shape)
+    assert probes.clustering_scores(noise, labels, n_clusters=3)["ARI"] < 0.1
+    with pytest.raises(ValueError, match="n_clusters"):
+        probes.clustering_scores(codes, labels, n_clusters=1)
+
+
+def test_retrieval_precision_counts_neighbours_of_the_same_class():
+    index = np.array([[0.0], [1.0], [10.0], [11.0]], dtype=np.float32)
+    index_labels = np.array([0, 0, 1, 1])
+    queries = np.array([[0.4], [10.6]], dtype=np.float32)
+    result = probes.retrieval_precision(
+        queries, np.array([0, 0]), index, index_labels, k=2
+    )
+    assert result.neighbours.tolist() == [[0, 1], [3, 2]]
+    assert result.precision == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="k must be at most 4"):
+        probes.retrieval_precision(queries, np.array([0, 0]), index, index_labels, k=5)
+    with pytest.raises(ValueError, match="same number of columns"):
+        probes.retrieval_precision(np.zeros((2, 2)), np.array([0, 0]), index, index_labels)

@@ -66,3 +66,10 @@ def test_plot_components_symmetric_colour_scale():
 
 
 
+def test_figure_to_png_respects_dpi():
+    fig = viz.plot_image_grid(IMAGES[:1], cell_size=1.0)
+    small, large = viz.figure_to_png(fig, dpi=50), viz.figure_to_png(fig, dpi=200)
+    width = lambda png: int.from_bytes(png[16:20], "big")  # noqa: E731 (IHDR width field)
+    assert small[:4] == large[:4] == b"\x89PNG"
+    assert width(large) == pytest.approx(4 * width(small), abs=4)
+

@@ -28,12 +28,15 @@ from .anomaly_tables_sensors import check_fault_channel
 from .variational_autoencoder import check_kl_divergence, check_reparameterize
 from .sparse_autoencoders_interpretability import check_class_entropy
 from .latent_diffusion import check_add_noise
+from .codes_as_features import check_self_retrieval
+from .compression import check_component_quantiser
 
 __all__ = [
     "Feedback",
     "check_add_noise",
     "check_anomaly_scores",
     "check_class_entropy",
+    "check_component_quantiser",
     "check_components_for_variance",
     "check_conv_output_size",
     "check_fault_channel",
@@ -45,6 +48,7 @@ __all__ = [
     "check_psnr",
     "check_kl_divergence",
     "check_reparameterize",
+    "check_self_retrieval",
     "check_tied_autoencoder",
     "check_validation_threshold",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 import torch
 from matplotlib.figure import Figure
 
@@ -16,7 +17,13 @@ from .figures import CLASS_COLORS, NotebookFigure
 from ..validation import validate_mapping
 from ..train import History
 
-__all__ = ["plot_explained_variance", "plot_loss_curves", "plot_per_component"]
+__all__ = [
+    "plot_explained_variance",
+    "plot_label_efficiency",
+    "plot_loss_curves",
+    "plot_per_component",
+    "plot_rate_distortion",
+]
 
 
 def plot_loss_curves(
@@ -146,5 +153,109 @@ def plot_per_component(
     ax.set_ylabel(ylabel)
     if len(values) > 1 or reference is not None:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(values) + 1, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _check_columns(table: object, columns: Sequence[str], *, name: str) -> pd.DataFrame:
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, got {type(table).__name__}.")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(
+            f"{name} lacks the column(s) {missing}; it needs {list(columns)}."
+        )
+    if table.empty:
+        raise ValueError(f"{name} is empty.")
+    return table
+
+
+def plot_label_efficiency(
+    table: pd.DataFrame,
+    *,
+    chance: float | None = None,
+) -> Figure:
+    """Probe accuracy against labels per class, one line per representation.
+
+    Each point is the mean over the random label draws; the shaded band runs
+    from the lowest to the highest draw, so the spread is visible.
+
+    Parameters
+    ----------
+    table
+        Rows with columns ``features``, ``labels per class`` and ``accuracy``
+        (one row per draw), as :func:`aeutils.probes.label_efficiency`
+        returns them.
+    chance
+        Accuracy of guessing, drawn as a dotted line (0.1 for ten classes).
+    """
+    table = _check_columns(
+        table, ["features", "labels per class", "accuracy"], name="table"
+    )
+    fig = NotebookFigure(figsize=(7.5, 4.2))
+    ax = fig.subplots()
+    markers = "osD^v"
+    for i, (name, part) in enumerate(table.groupby("features", sort=False)):
+        stats = part.groupby("labels per class")["accuracy"].agg(["mean", "min", "max"])
+        color = CLASS_COLORS[i % len(CLASS_COLORS)]
+        ax.plot(stats.index, stats["mean"], marker=markers[i % 5], color=color, label=name)
+        ax.fill_between(stats.index, stats["min"], stats["max"], color=color, alpha=0.2)
+    if chance is not None:
+        ax.axhline(chance, color="black", linestyle=":", linewidth=1.2, label="chance")
+    counts = sorted(table["labels per class"].unique())
+    ax.set_xscale("log")
+    ax.set_xticks(counts, [f"{c:,}" for c in counts])
+    ax.minorticks_off()
+    ax.set_xlabel("labels per class (log scale)")
+    ax.set_ylabel("test accuracy of the linear probe")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_rate_distortion(table: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """PSNR against bytes per image, one curve per codec family.
+
+    Parameters
+    ----------
+    table
+        One row per setting with columns ``family`` (the curve it belongs
+        to), ``bytes`` (per image) and ``PSNR`` (mean per-image PSNR, dB).
+        Families named ``"<codec>, ..."`` and ``"<codec> + <coder>"`` share
+        the codec's colour; the entropy-coded ones (with ``" + "``) are
+        dashed with hollow markers.
+    title
+        Optional title.
+    """
+    table = _check_columns(table, ["family", "bytes", "PSNR"], name="table")
+    if (table["bytes"] <= 0).any():
+        raise ValueError("bytes must be positive for the log axis.")
+    fig = NotebookFigure(figsize=(7.5, 4.4))
+    ax = fig.subplots()
+    markers = "osD^vP*X"
+    bases: list[str] = []  # "AE, packed" and "AE + lzma" share a colour
+    for i, (family, part) in enumerate(table.groupby("family", sort=False)):
+        part = part.sort_values("bytes")
+        base = family.split(",")[0].split(" + ")[0]
+        if base not in bases:
+            bases.append(base)
+        coded = " + " in family
+        ax.plot(part["bytes"], part["PSNR"], "--" if coded else "-",
+                marker=markers[i % 8], markerfacecolor="white" if coded else None,
+                color=CLASS_COLORS[bases.index(base) % len(CLASS_COLORS)],
+                label=family)  # fmt: skip
+    ax.set_xscale("log")
+    ticks = [5, 10, 20, 50, 100, 200, 500, 1000]
+    low, high = table["bytes"].min(), table["bytes"].max()
+    ax.set_xticks([t for t in ticks if low / 1.5 <= t <= high * 1.5])
+    ax.set_xticklabels([str(t) for t in ticks if low / 1.5 <= t <= high * 1.5])
+    ax.minorticks_off()
+    ax.set_xlabel("bytes per image (log scale)")
+    ax.set_ylabel("mean PSNR per image (dB)")
+    if title:
+        ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=9, loc="upper left")
     fig.tight_layout()
     return fig

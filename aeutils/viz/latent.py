@@ -7,7 +7,7 @@ Each takes an encoder or decoder callable (a module, ``model.encode``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import torch
@@ -18,13 +18,20 @@ from ..train import predict
 from ..validation import (
     validate_images,
     validate_labels,
+    validate_mapping,
+    validate_matrix,
     validate_positive_float,
     validate_positive_int,
     validate_vector,
 )
 from .figures import CLASS_COLORS, ImageFunction, NotebookFigure, image_axes, to_numpy_images
 
-__all__ = ["plot_latent_grid", "plot_latent_scatter", "plot_latent_traversal"]
+__all__ = [
+    "plot_embeddings",
+    "plot_latent_grid",
+    "plot_latent_scatter",
+    "plot_latent_traversal",
+]
 
 
 def plot_latent_scatter(
@@ -179,4 +186,70 @@ def plot_latent_grid(
     if title:
         ax.set_title(title)
     fig.tight_layout()
+    return fig
+
+
+def plot_embeddings(
+    embeddings: Mapping[str, object],
+    labels: object,
+    class_names: Sequence[str],
+    *,
+    titles: Mapping[str, str] | None = None,
+) -> Figure:
+    """2-D embeddings of the same points side by side, coloured by class.
+
+    Parameters
+    ----------
+    embeddings
+        ``{name: points}``, each of shape ``(N, 2)`` (e.g. t-SNE maps of two
+        kinds of codes of the same N images).
+    labels
+        Integer class of each point, shape ``(N,)``.
+    class_names
+        Legend entry of each label value.
+    titles
+        Optional panel title per name (default: the name).
+    """
+    embeddings = validate_mapping(
+        embeddings, name="embeddings", example="{name: (N, 2) points}"
+    )
+    points = {
+        name: validate_matrix(p, name=f"embeddings[{name!r}]", n_cols=2).cpu()
+        for name, p in embeddings.items()
+    }
+    lengths = {len(p) for p in points.values()}
+    if len(lengths) != 1:
+        raise ValueError(
+            "every embedding must have the same number of points, got "
+            f"{sorted(lengths)}."
+        )
+    labels = validate_labels(
+        labels, n=lengths.pop(), n_classes=len(class_names)
+    ).numpy()
+    fig = NotebookFigure(figsize=(7.5, 4.4))
+    axes = np.atleast_1d(fig.subplots(1, len(points)))
+    for ax, (name, p) in zip(axes, points.items()):
+        for value, class_name in enumerate(class_names):
+            mask = labels == value
+            ax.scatter(
+                p[mask, 0].numpy(),
+                p[mask, 1].numpy(),
+                s=4,
+                alpha=0.7,
+                color=CLASS_COLORS[value % len(CLASS_COLORS)],
+                label=class_name,
+                rasterized=True,
+            )
+        ax.set_title((titles or {}).get(name, name), fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.legend(
+        *axes[0].get_legend_handles_labels(),
+        loc="lower center",
+        ncol=5,
+        markerscale=3,
+        fontsize=8,
+        frameon=False,
+    )
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
