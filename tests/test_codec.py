@@ -59,7 +59,7 @@ def test_out_of_range_codes_are_clipped_to_the_end_levels():
 
 
 def test_quantiser_validates_its_input():
-    with pytest.raises(ValueError, match="bits must be at most 16"):
+    with pytest.raises(ValueError, match="bits must be between 1 and 16"):
         codec.ComponentQuantiser.fit(_codes(), bits=17)
     with pytest.raises(ValueError, match="coverage"):
         codec.ComponentQuantiser.fit(_codes(), bits=4, coverage=1.5)

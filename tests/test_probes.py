@@ -99,7 +99,7 @@ def test_retrieval_precision_counts_neighbours_of_the_same_class():
     )
     assert result.neighbours.tolist() == [[0, 1], [3, 2]]
     assert result.precision == pytest.approx(0.5)
-    with pytest.raises(ValueError, match="k must be at most 4"):
+    with pytest.raises(ValueError, match="k must be between 1 and 4"):
         probes.retrieval_precision(queries, np.array([0, 0]), index, index_labels, k=5)
     with pytest.raises(ValueError, match="same number of columns"):
         probes.retrieval_precision(np.zeros((2, 2)), np.array([0, 0]), index, index_labels)
