@@ -111,7 +111,15 @@ def _run(notebook: dict, timeout: float, workdir: Path) -> tuple[dict | None, st
     """Execute a notebook in a child process; return it and an error, if any."""
     source_path, result_path = workdir / "in.ipynb", workdir / "out.ipynb"
     source_path.write_text(json.dumps(notebook))
-    env = {**os.environ, "AEUTILS_RESULTS_DIR": str(workdir / "results")}
+    # The child runs in the work folder, so the folder holding ``course/``
+    # must be importable there too (``python -m`` only adds the cwd).
+    repository = str(Path(__file__).resolve().parents[1])
+    paths = [repository, os.environ.get("PYTHONPATH", "")]
+    env = {
+        **os.environ,
+        "AEUTILS_RESULTS_DIR": str(workdir / "results"),
+        "PYTHONPATH": os.pathsep.join(path for path in paths if path),
+    }
     command = [sys.executable, "-m", "course.grade", "--execute",
                str(source_path), str(result_path)]  # fmt: skip
     process = subprocess.Popen(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +22,14 @@ from _assignment_fixtures import (
 from aeutils.exercises import Feedback
 from course.grade import grade_notebook
 from course.student import student_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env_with_course() -> dict:
+    """The environment with the repository root importable (``course/``)."""
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
 FAKED_CHECKS = """\
@@ -65,7 +75,7 @@ def graded(tmp_path_factory):
     subprocess.run(
         [sys.executable, "-m", "course.grade", str(submissions), "--out", str(out),
          "--book", str(root / "book"), "--timeout", "300", "--jobs", "2"],
-        check=True, cwd=root,
+        check=True, cwd=root, env=_env_with_course(),
     )  # fmt: skip
     with open(out, newline="") as handle:
         return list(csv.DictReader(handle))
@@ -168,7 +178,7 @@ def test_a_faked_pass_does_not_score(graded):
 def test_help_shows_the_expected_folder_layout():
     result = subprocess.run(
         [sys.executable, "-m", "course.grade", "--help"],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, env=_env_with_course(),
     )  # fmt: skip
     assert "expected folder layout" in result.stdout
     assert "alice/01_pca.ipynb" in result.stdout

@@ -7,6 +7,7 @@ executed, so its checks display their feedback) with the course's
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -20,6 +21,12 @@ import yaml
 from _assignment_fixtures import chapter
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env_with_course() -> dict:
+    """The environment with the repository root importable (``course/``)."""
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +57,7 @@ def built_book(tmp_path_factory) -> Path:
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     subprocess.run(
         [str(jupyter_book), "build", str(book), "--warningiserror", "--keep-going"],
-        check=True, capture_output=True,
+        check=True, capture_output=True, env=_env_with_course(),
     )  # fmt: skip
     return book / "_build" / "html" / "book"
 
