@@ -16,10 +16,6 @@ def _image_axes(fig):
     return [ax for ax in fig.axes if ax.get_visible() and ax.images]
 
 
-
-
-
-
 def test_plot_image_grid_layout_and_titles():
     fig = viz.plot_image_grid(IMAGES[:10], ncols=4, titles=[str(i) for i in range(10)])
     assert len(_image_axes(fig)) == 10
@@ -54,22 +50,4 @@ def test_plot_components_symmetric_colour_scale():
         assert low == pytest.approx(-high) and high == pytest.approx(float(row.abs().max()))
     with pytest.raises(ValueError, match="99 values per row, which is not a square"):
         viz.plot_components(torch.randn(5, 99))
-
-
-
-
-
-
-
-
-
-
-
-
-def test_figure_to_png_respects_dpi():
-    fig = viz.plot_image_grid(IMAGES[:1], cell_size=1.0)
-    small, large = viz.figure_to_png(fig, dpi=50), viz.figure_to_png(fig, dpi=200)
-    width = lambda png: int.from_bytes(png[16:20], "big")  # noqa: E731 (IHDR width field)
-    assert small[:4] == large[:4] == b"\x89PNG"
-    assert width(large) == pytest.approx(4 * width(small), abs=4)
 
