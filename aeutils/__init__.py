@@ -14,7 +14,8 @@ Modules, by topic (one guess finds a name):
 - :mod:`aeutils.losses`: reconstruction loss (mse_loss), the ELBO and its
   terms (reparameterize, kl_per_dimension, negative_elbo, bernoulli_entropy),
   the form of a loss function's result (loss_terms).
-- :mod:`aeutils.train`: fit, predict, evaluate, seed_everything, and the
+- :mod:`aeutils.train` (subpackage): ``loop`` (fit, evaluate,
+  seed_everything), ``predict``, ``history`` and ``devices``, the
   DEVICE RULE: ``fit`` leaves the model on its device (CUDA when present);
   every function that takes a model or an encoder/decoder callable (a
   module, ``model.encode``, a functools.partial) sends inputs to that
@@ -28,7 +29,8 @@ Modules, by topic (one guess finds a name):
 - :mod:`aeutils.viz` (subpackage): ``figures``, ``images``, ``latent``,
   ``curves``, ``anomaly``, ``interactive``; all re-exported (``viz.plot_...``).
 - :mod:`aeutils.results`: record_result (chapters call it) and the table.
-- :mod:`aeutils.validation`: the input checks every public function uses
+- :mod:`aeutils.validation` (subpackage): ``numbers``, ``tensors``,
+  ``labels``, ``objects``: the input checks every public function uses
   (``validate_*``; they raise ``ValueError``/``TypeError``).
 - :mod:`aeutils.exercises` (subpackage): ``feedback`` and one module of
   exercise checks per chapter (``check_*``; they return feedback).

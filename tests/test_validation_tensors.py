@@ -1,4 +1,4 @@
-"""Bad input gets a clear ValueError/TypeError at every public boundary."""
+"""aeutils.validation.tensors: images and batches, refused with a clear error."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from aeutils import metrics, viz
-from aeutils.validation import validate_images, validate_positive_int
+from aeutils.validation import validate_batch, validate_images
 from aeutils.models import PCA
 from aeutils.train import fit
 
@@ -40,10 +40,11 @@ def test_check_images_accepts_numpy_and_optional_range():
         validate_images(torch.rand(1, 3, 28, 28), image_shape=(1, 28, 28))
 
 
-@pytest.mark.parametrize(("value", "error"), [(0, ValueError), (2.5, TypeError), (True, TypeError)])
-def test_check_positive_int(value, error):
-    with pytest.raises(error, match="epochs"):
-        validate_positive_int(value, name="epochs")
+def test_batches_of_two_three_or_four_axes():
+    assert validate_batch(np.zeros((2, 3)), name="x").dtype == torch.float32
+    assert validate_batch(torch.full((2, 3, 5), 4.0), name="x").shape == (2, 3, 5)
+    with pytest.raises(ValueError, match=r"x must be a batch.*unsqueeze\(0\)"):
+        validate_batch(torch.zeros(5), name="x")
 
 
 def test_boundaries_use_the_checks():

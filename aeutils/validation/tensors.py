@@ -1,0 +1,376 @@
+"""Checks of arrays and tensors: images, batches, matrices, codes, scores.
+
+Floating-point input of any precision is converted to ``float32`` (or the
+``dtype`` a caller asks for) at the boundary, so NumPy's float64 arrays work
+wherever float32 tensors do. Batches are recognised by their axes: features
+``(N, D)``, windows ``(N, C, T)`` and images ``(N, C, H, W)`` (pixel values,
+by convention in ``[0, 1]``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+#: The batches the training loop accepts, by number of axes.
+BATCH_FORMS = {
+    2: "features (N, D)",
+    3: "windows (N, C, T)",
+    4: "images (N, C, H, W)",
+}
+
+__all__ = [
+    "as_tensor",
+    "validate_images",
+    "validate_batch",
+    "validate_matrix",
+    "validate_tensor",
+    "validate_vector",
+    "validate_same_shape",
+    "validate_model_output",
+    "validate_scores",
+    "validate_bytes_array",
+]
+
+
+def as_tensor(
+    data: object,
+    *,
+    name: str,
+    pixels: bool = True,
+    dtype: torch.dtype | None = torch.float32,
+) -> torch.Tensor:
+    """Convert arrays and tensors to a float tensor; reject everything else.
+
+    Parameters
+    ----------
+    data
+        A ``torch.Tensor`` or ``numpy.ndarray`` of floating-point values.
+    name
+        The argument name, used in error messages.
+    pixels
+        Whether the values are pixels: then the messages for integer data
+        suggest dividing 8-bit images by 255.
+    dtype
+        Floating-point type of the result (float16/32/64 input is converted),
+        or ``None`` to keep the input's floating-point type.
+    """
+    if isinstance(data, torch.Tensor):
+        tensor = data.detach()
+    elif isinstance(data, np.ndarray):
+        if data.dtype == object or not np.issubdtype(data.dtype, np.number) and data.dtype != bool:
+            raise TypeError(
+                f"{name} must hold numbers, got a NumPy array of dtype {data.dtype}. "
+                "Convert it with np.asarray(x, dtype=np.float32)."
+            )
+        # ascontiguousarray turns 0-d arrays into 1-d ones; keep the shape.
+        tensor = torch.from_numpy(np.ascontiguousarray(data).reshape(data.shape))
+    else:
+        raise TypeError(
+            f"{name} must be a torch.Tensor or numpy.ndarray, got {type(data).__name__}. "
+            "Convert it first, e.g. torch.as_tensor(x, dtype=torch.float32)."
+        )
+    if tensor.dtype == torch.uint8 and pixels:
+        raise ValueError(
+            f"{name} holds 8-bit integers (0..255); the course works with floats in [0, 1]. "
+            "Use x.float() / 255."
+        )
+    if not tensor.is_floating_point():
+        hint = (
+            "Use x.float() / 255 for 8-bit images."
+            if pixels
+            else "Convert it with x.float() (or np.asarray(x, dtype=np.float32))."
+        )
+        raise TypeError(f"{name} must hold floating-point values, got dtype {tensor.dtype}. {hint}")
+    if dtype is not None and tensor.dtype != dtype:
+        tensor = tensor.to(dtype)
+    return tensor
+
+
+def _check_finite_nonempty(tensor: torch.Tensor, *, name: str, unit: str = "image") -> None:
+    if tensor.numel() == 0:
+        raise ValueError(
+            f"{name} is empty (shape {tuple(tensor.shape)}); pass at least one {unit} "
+            "with at least one value."
+        )
+    finite = torch.isfinite(tensor)
+    if not finite.all():
+        n_bad = int((~finite).sum())
+        raise ValueError(
+            f"{name} contains {n_bad} NaN or infinite value(s) (float64 values beyond "
+            "float32's range, about 3.4e38, also become infinite). Check the computation "
+            "that produced it (a diverged model gives NaN)."
+        )
+
+
+def _flat_image_hint(n_features: int) -> str:
+    """Suggest a reshape for a 2-D batch whose rows may be flattened images."""
+    side = math.isqrt(n_features)
+    if side > 1 and side * side == n_features:
+        return (
+            f" If the rows are flattened {side}x{side} grayscale images, use "
+            f"x.reshape(-1, 1, {side}, {side})."
+        )
+    side = math.isqrt(n_features // 3)
+    if n_features % 3 == 0 and side > 1 and side * side * 3 == n_features:
+        return (
+            f" If the rows are flattened {side}x{side} RGB images, use "
+            f"x.reshape(-1, 3, {side}, {side})."
+        )
+    return (
+        f" Rows of {n_features} values are not square images; reshape them to "
+        "(N, C, H, W) with the height and width of your images."
+    )
+
+
+def _check_range(
+    tensor: torch.Tensor, value_range: tuple[float, float], *, name: str
+) -> None:
+    low, high = value_range
+    lo, hi = float(tensor.min()), float(tensor.max())
+    if lo < low or hi > high:
+        raise ValueError(
+            f"{name} must have pixel values in [{low:g}, {high:g}], got values in "
+            f"[{lo:.4g}, {hi:.4g}]. Divide 8-bit images by 255, or clamp model outputs "
+            "with x.clamp(0, 1)."
+        )
+
+
+def validate_images(
+    images: object,
+    *,
+    name: str = "images",
+    value_range: tuple[float, float] | None = (0.0, 1.0),
+    image_shape: Sequence[int] | None = None,
+    channels: Sequence[int] | None = None,
+    dtype: torch.dtype | None = torch.float32,
+) -> torch.Tensor:
+    """Validate a batch of images of shape ``(N, C, H, W)``.
+
+    Parameters
+    ----------
+    images
+        Tensor or array of shape ``(N, C, H, W)``.
+    name
+        The argument name, used in error messages.
+    value_range
+        Inclusive ``(low, high)`` bounds on the pixel values, or ``None`` to
+        skip the check (e.g. for decoder outputs that are not clamped).
+    image_shape
+        Expected ``(C, H, W)``, or ``None`` to accept any.
+    channels
+        Allowed numbers of channels, e.g. ``(1, 3)`` for functions that draw
+        the images, or ``None`` to accept any.
+    dtype
+        Floating-point type of the result; ``None`` keeps the input's.
+
+    Returns
+    -------
+    torch.Tensor
+        The same data as a floating-point tensor (``float32`` by default).
+    """
+    tensor = as_tensor(images, name=name, dtype=dtype)
+    if tensor.ndim != 4:
+        hint = ""
+        if tensor.ndim == 3:
+            hint = " If these are grayscale images, add the channel axis with x.unsqueeze(1)."
+        elif tensor.ndim == 2 and tensor.shape[1] > 0:
+            hint = _flat_image_hint(int(tensor.shape[1]))
+        elif tensor.ndim == 5:
+            hint = " Merge the leading axes, e.g. x.flatten(0, 1)."
+        raise ValueError(f"{name} must have shape (N, C, H, W), got {tuple(tensor.shape)}.{hint}")
+    if image_shape is not None and tuple(tensor.shape[1:]) != tuple(image_shape):
+        raise ValueError(
+            f"{name} must have images of shape {tuple(image_shape)}, got {tuple(tensor.shape[1:])}."
+        )
+    if channels is not None and tensor.shape[1] not in tuple(channels):
+        allowed = " or ".join(str(c) for c in channels)
+        raise ValueError(
+            f"{name} must have {allowed} channel(s) to be drawn (grayscale or RGB), got "
+            f"{tensor.shape[1]} channels in shape {tuple(tensor.shape)}. Pick channels with "
+            "x[:, :1] or x[:, :3]."
+        )
+    _check_finite_nonempty(tensor, name=name)
+    if value_range is not None:
+        _check_range(tensor, value_range, name=name)
+    return tensor
+
+
+def validate_batch(
+    data: object,
+    *,
+    name: str,
+    value_range: tuple[float, float] | None = (0.0, 1.0),
+    dtype: torch.dtype | None = torch.float32,
+) -> torch.Tensor:
+    """Validate a batch of features ``(N, D)``, windows ``(N, C, T)`` or images.
+
+    Functions that work on any example shape (the training loop, ``predict``)
+    use this check; functions that need pixels use :func:`validate_images`.
+
+    Parameters
+    ----------
+    data
+        Tensor or array with 2, 3 or 4 axes, the first indexing examples.
+    name
+        The argument name, used in error messages.
+    value_range
+        Inclusive bounds on the values, applied to images ``(N, C, H, W)``
+        only: standardised features and sensor windows are not in ``[0, 1]``.
+        ``None`` skips the check for images too.
+    dtype
+        Floating-point type of the result; ``None`` keeps the input's.
+
+    Returns
+    -------
+    torch.Tensor
+        The same data as a floating-point tensor (``float32`` by default).
+    """
+    tensor = as_tensor(data, name=name, pixels=False, dtype=dtype)
+    if tensor.ndim not in BATCH_FORMS:
+        *first, last = BATCH_FORMS.values()
+        forms = ", ".join(first) + f" or {last}"
+        hint = (
+            " For a single example add the batch axis with x.unsqueeze(0)."
+            if tensor.ndim <= 1
+            else " Merge the extra axes with x.flatten(...) or reshape the data."
+        )
+        raise ValueError(
+            f"{name} must be a batch of {forms}; got shape {tuple(tensor.shape)} "
+            f"with {tensor.ndim} axes.{hint}"
+        )
+    form = BATCH_FORMS[tensor.ndim]
+    _check_finite_nonempty(tensor, name=name, unit=f"example ({form})")
+    if tensor.ndim == 4 and value_range is not None:
+        _check_range(tensor, value_range, name=name)
+    return tensor
+
+
+def validate_matrix(
+    matrix: object,
+    *,
+    name: str,
+    n_cols: int | None = None,
+    dtype: torch.dtype | None = torch.float32,
+) -> torch.Tensor:
+    """Validate a finite, non-empty 2-D float matrix.
+
+    Parameters
+    ----------
+    matrix
+        Tensor or array of shape ``(rows, cols)``.
+    name
+        The argument name, used in error messages.
+    n_cols
+        Expected number of columns, or ``None`` to accept any.
+    dtype
+        Floating-point type of the result; ``None`` keeps the input's.
+    """
+    tensor = as_tensor(matrix, name=name, pixels=False, dtype=dtype)
+    if tensor.ndim != 2:
+        hint = " Add an axis with x.unsqueeze(0) for a single row." if tensor.ndim == 1 else ""
+        raise ValueError(f"{name} must be a 2-D matrix, got shape {tuple(tensor.shape)}.{hint}")
+    if n_cols is not None and tensor.shape[1] != n_cols:
+        raise ValueError(f"{name} must have {n_cols} columns, got shape {tuple(tensor.shape)}.")
+    if tensor.numel() == 0:
+        raise ValueError(
+            f"{name} is empty (shape {tuple(tensor.shape)}); it needs at least one row "
+            "and one column."
+        )
+    _check_finite_nonempty(tensor, name=name)
+    return tensor
+
+
+def validate_tensor(value: object, *, name: str) -> torch.Tensor:
+    """A finite, non-empty floating-point tensor, returned as is (its
+    gradient kept), such as an encoder's ``mean`` and ``log_var``."""
+    if not isinstance(value, torch.Tensor) or not value.is_floating_point():
+        raise TypeError(
+            f"{name} must be a floating-point torch tensor (what the encoder returns), got "
+            f"{getattr(value, 'dtype', type(value).__name__)}; convert arrays with "
+            "torch.as_tensor(x, dtype=torch.float32)."
+        )
+    _check_finite_nonempty(value, name=name, unit="row")
+    return value
+
+
+def validate_vector(vector: object, *, name: str) -> torch.Tensor:
+    """Validate a finite, non-empty 1-D vector such as one code ``(k,)``."""
+    if isinstance(vector, (list, tuple)):
+        try:
+            vector = np.asarray(vector, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a sequence of numbers, got {vector!r}.") from None
+    tensor = as_tensor(vector, name=name, pixels=False)
+    if tensor.ndim != 1:
+        raise ValueError(f"{name} must be a code of shape (k,), got {tuple(tensor.shape)}.")
+    if tensor.numel() == 0:
+        raise ValueError(f"{name} is empty; a code needs at least one value.")
+    _check_finite_nonempty(tensor, name=name)
+    return tensor.cpu()
+
+
+def validate_same_shape(a: torch.Tensor, b: torch.Tensor, *, names: tuple[str, str]) -> None:
+    """Raise if two tensors differ in shape."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same shape, got "
+            f"{tuple(a.shape)} and {tuple(b.shape)}."
+        )
+
+
+def validate_model_output(output: object, batch: torch.Tensor, *, name: str = "model") -> torch.Tensor:
+    """Check that a reconstruction has exactly the shape of its input batch.
+
+    A mismatch such as ``(N, 8, 8)`` for ``(N, 1, 8, 8)`` would otherwise be
+    broadcast by the loss and train on a wrong target without an error.
+    """
+    if not isinstance(output, torch.Tensor):
+        raise TypeError(
+            f"{name}(batch) must return a tensor, got {type(output).__name__}. A model that "
+            "returns several values needs its own loss_fn."
+        )
+    if output.shape != batch.shape:
+        raise ValueError(
+            f"{name}(batch) returned shape {tuple(output.shape)} for a batch of shape "
+            f"{tuple(batch.shape)}; a reconstruction must have exactly the input's shape "
+            "(reshape the decoder's output, e.g. with .view_as(x))."
+        )
+    return output
+
+
+def validate_scores(scores: object, *, name: str = "scores") -> np.ndarray:
+    """A finite, non-empty 1-D float64 array of scores (one per example)."""
+    if isinstance(scores, torch.Tensor):
+        scores = scores.detach().cpu().numpy()
+    array = np.asarray(scores)
+    if array.dtype == object or not np.issubdtype(array.dtype, np.number):
+        raise TypeError(f"{name} must be numbers (an array or tensor), got dtype {array.dtype}.")
+    array = array.astype(np.float64)
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D (one score per example), got shape {array.shape}. "
+            "Average the squared error over every axis but the first."
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} is empty; pass at least one score.")
+    if not np.isfinite(array).all():
+        n_bad = int((~np.isfinite(array)).sum())
+        raise ValueError(
+            f"{name} contains {n_bad} NaN or infinite value(s); a diverged model or an "
+            "input outside the model's range gives NaN. Fix those scores first."
+        )
+    return array
+
+
+def validate_bytes_array(array: object, *, name: str = "array") -> np.ndarray:
+    """Validate a NumPy array of unsigned bytes (``uint8``), as IDX files hold."""
+    if not isinstance(array, np.ndarray) or array.dtype != np.uint8:
+        raise TypeError(
+            f"{name} must be a NumPy array of dtype uint8, got "
+            f"{getattr(array, 'dtype', type(array).__name__)}."
+        )
+    return array
