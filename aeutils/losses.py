@@ -23,6 +23,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .validation import (
+    validate_callable,
     validate_images,
     validate_model_output,
     validate_nonnegative_float,
@@ -105,6 +106,11 @@ def negative_elbo(
     """
     beta = validate_nonnegative_float(beta, name="beta")
     images = validate_images(images, name="images")
+    for method in ("encode", "decode_logits"):
+        validate_callable(
+            getattr(model, method, None), name=f"model.{method}",
+            example="a method of a VAE (aeutils.models.VariationalAutoencoder)",
+        )
     mean, log_var = model.encode(images)
     codes = reparameterize(mean, log_var)
     logits = model.decode_logits(codes)

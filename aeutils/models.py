@@ -23,6 +23,7 @@ from .validation import (
     validate_matrix,
     validate_module,
     validate_positive_int,
+    validate_shape,
 )
 
 __all__ = [
@@ -466,14 +467,12 @@ class MLPClassifier(nn.Module):
 
     def __init__(self, hidden_dim=128, n_classes=10, image_shape=(1, 28, 28)):
         super().__init__()
-        if hidden_dim < 1 or n_classes < 2:
-            raise ValueError(
-                f"need hidden_dim >= 1 and n_classes >= 2, got "
-                f"hidden_dim={hidden_dim}, n_classes={n_classes}."
-            )
+        hidden_dim = validate_positive_int(hidden_dim, name="hidden_dim")
+        if validate_positive_int(n_classes, name="n_classes") < 2:
+            raise ValueError(f"n_classes must be at least 2, got {n_classes}.")
         self.hidden = nn.Sequential(
             nn.Flatten(),
-            nn.Linear(math.prod(image_shape), hidden_dim),
+            nn.Linear(math.prod(validate_shape(image_shape)), hidden_dim),
             nn.ReLU(),
         )
         self.head = nn.Linear(hidden_dim, n_classes)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,35 @@ def results_dir() -> Path:
     return here / "course-results"
 
 
+def _chapter_id(chapter: object) -> str:
+    """A plain chapter id such as ``03_deep_autoencoder``: never a path."""
+    chapter = validate_name(chapter, name="chapter", example="03_deep_autoencoder")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", chapter):
+        raise ValueError(
+            f"chapter must be a notebook's file name without extension, "
+            f"e.g. '03_deep_autoencoder' (letters, digits, _ and -), got "
+            f"{chapter!r}; a path could write outside the results folder."
+        )
+    return chapter
+
+
+def _read_rows(path: Path) -> list[dict]:
+    """The rows stored in ``path``, or a clear error if it is corrupt."""
+    try:
+        rows = json.loads(path.read_text())
+        problem = "not a list of rows with a 'model'"
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        rows, problem = None, f"not JSON: {error}"
+    if not isinstance(rows, list) or not all(
+        isinstance(row, dict) and "model" in row for row in rows
+    ):
+        raise ValueError(
+            f"The results file {path} is corrupt ({problem}); delete it and "
+            "execute its chapter again to record its rows anew."
+        )
+    return rows
+
+
 def _check_row(model: str, metrics: dict) -> dict:
     validate_name(model, name="model", example="deep MLP AE")
     unknown = sorted(set(metrics) - set(METRICS))
@@ -144,12 +174,12 @@ def record_result(chapter: str, model: str, **metrics: float | int | None) -> di
     dict
         The row as stored. Recording the same model again replaces its row.
     """
-    validate_name(chapter, name="chapter", example="03_deep_autoencoder")
+    chapter = _chapter_id(chapter)
     row = _check_row(model, metrics)
     folder = results_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{chapter}.json"
-    rows = json.loads(path.read_text()) if path.exists() else []
+    rows = _read_rows(path) if path.exists() else []
     rows = [r for r in rows if r["model"] != model] + [row]
     path.write_text(json.dumps(rows, indent=1))
     return row
@@ -170,17 +200,19 @@ def load_results(chapters: list[str] | None = None) -> dict[str, list[dict]]:
     folder = results_dir()
     if chapters is None:
         chapters = sorted(path.stem for path in folder.glob("*.json"))
-    chapters = [
-        validate_name(c, name="chapters[i]", example="03_deep_autoencoder")
-        for c in chapters
-    ]
+    if isinstance(chapters, str):
+        raise TypeError(
+            f"chapters must be a list of chapter names, got the string "
+            f"{chapters!r}; pass [{chapters!r}]."
+        )
+    chapters = [_chapter_id(c) for c in chapters]
     missing = [c for c in chapters if not (folder / f"{c}.json").is_file()]
     if missing:
         raise FileNotFoundError(
             f"No results from chapter(s) {missing} in {folder}. Execute those "
             "chapters first (the book build runs them in order)."
         )
-    return {c: json.loads((folder / f"{c}.json").read_text()) for c in chapters}
+    return {c: _read_rows(folder / f"{c}.json") for c in chapters}
 
 
 def results_table(results: dict[str, list[dict]]) -> pd.DataFrame:

@@ -31,3 +31,17 @@ def test_train_val_split_is_disjoint_and_seeded():
 def test_train_val_split_rejects_bad_sizes(val_size):
     with pytest.raises(ValueError, match="val_size must be between 1 and 49"):
         data.train_val_split(_toy_dataset(), val_size=val_size)
+
+
+def test_train_val_split_names_bad_datasets_and_seeds():
+    """Issue 19: a tensor or seed='a' gave raw tracebacks."""
+    import torch
+
+    from aeutils.data import ImageDataset, train_val_split
+
+    with pytest.raises(TypeError, match="dataset must be a ImageDataset"):
+        train_val_split(torch.rand(10, 1, 2, 2), val_size=2)
+    dataset = ImageDataset(torch.rand(10, 1, 2, 2), torch.zeros(10, dtype=torch.long),
+                           ("a",))
+    with pytest.raises(TypeError, match="seed must be an int"):
+        train_val_split(dataset, val_size=2, seed="a")

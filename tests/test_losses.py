@@ -191,3 +191,21 @@ def test_negative_elbo_accepts_float64_images():
 def test_bernoulli_entropy_refuses_unscaled_images(images):
     with pytest.raises((ValueError, TypeError), match="images"):
         losses.bernoulli_entropy(images)
+
+
+def test_negative_elbo_needs_a_model_with_encode_and_decode_logits():
+    """Issue 19: a model without encode gave an AttributeError."""
+    with pytest.raises(TypeError, match="model.encode must be a method of a VAE"):
+        negative_elbo(torch.nn.Identity(), torch.rand(2, 1, 28, 28))
+
+
+def test_negative_elbo_explains_images_without_a_channel_axis():
+    from aeutils.models import VariationalAutoencoder
+
+    with pytest.raises(ValueError, match=r"unsqueeze\(1\)"):
+        negative_elbo(VariationalAutoencoder(latent_dim=2), torch.rand(4, 28, 28))
+
+
+def test_numpy_input_to_reparameterize_is_explained():
+    with pytest.raises(TypeError, match=r"mean must be a floating-point torch tensor"):
+        reparameterize(np.zeros((4, 2)), np.zeros((4, 2)))

@@ -201,3 +201,19 @@ def test_topk_rejects_nan_activations():
     h[1, 2] = float("inf")
     with pytest.raises(ValueError, match="NaN or infinite"):
         sae(h)
+
+
+@pytest.mark.parametrize(
+    ("build", "kwargs", "pattern"),
+    [
+        ("MLPClassifier", {"hidden_dim": "8"}, "hidden_dim must be an int"),
+        ("MLPClassifier", {"image_shape": "1x28x28"}, "image_shape must be a tuple"),
+    ],
+)
+def test_generative_models_name_their_bad_arguments(build, kwargs, pattern):
+    """Issue 19: bad sizes gave raw errors (VariationalAutoencoder and SpatialVAE
+    keep the source chapters 12 and 13 show)."""
+    from aeutils import models
+
+    with pytest.raises((TypeError, ValueError), match=pattern):
+        getattr(models, build)(**kwargs)

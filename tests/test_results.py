@@ -6,8 +6,10 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+import torch
 import yaml
 
 from aeutils import results
@@ -221,3 +223,57 @@ def test_read_closing_rows_is_strict_for_the_chapters_in_the_book(
         results.read_closing_rows(book)
     with pytest.raises(FileNotFoundError, match="not a folder"):
         results.read_closing_rows(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    "chapter", ["../escaped", "a/b", "/tmp/x", ".hidden", "03 deep", ""]
+)
+def test_a_chapter_id_is_never_a_path(tmp_path, monkeypatch, chapter):
+    """Issue 19: record_result('../escaped', ...) wrote outside the folder."""
+    monkeypatch.setenv("AEUTILS_RESULTS_DIR", str(tmp_path / "results"))
+    with pytest.raises(ValueError, match="chapter must be"):
+        results.record_result(chapter, "MLP AE", test_mse=0.1)
+    assert not (tmp_path / "escaped.json").exists()
+
+
+@pytest.mark.parametrize(
+    "metrics",
+    [{"test_mse": -0.5}, {"latent_dim": 0}, {"latent_dim": -3},
+     {"latent_dim": 2.7}, {"probe_accuracy": 1.7}, {"parameters": -10},
+     {"train_seconds": -1}, {"test_mse": float("nan")}, {"test_mse": True}],
+    ids=repr,
+)
+def test_impossible_metrics_are_refused(tmp_path, monkeypatch, metrics):
+    monkeypatch.setenv("AEUTILS_RESULTS_DIR", str(tmp_path))
+    name = next(iter(metrics))
+    with pytest.raises((TypeError, ValueError), match=name):
+        results.record_result("03_x", "MLP AE", **metrics)
+
+
+def test_numpy_and_tensor_scalars_are_recorded(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEUTILS_RESULTS_DIR", str(tmp_path))
+    row = results.record_result(
+        "03_x", "MLP AE", test_mse=np.float32(0.25), latent_dim=np.int64(32),
+        probe_accuracy=torch.tensor(0.5), probe_train_size=10_000,
+    )
+    assert row == {"model": "MLP AE", "test_mse": 0.25, "latent_dim": 32,
+                   "probe_accuracy": 0.5, "probe_train_size": 10_000}
+    json.dumps(row)
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"model": "x"}', "[1, 2]"])
+def test_a_corrupt_results_file_is_named_for_reading_and_writing(
+    tmp_path, monkeypatch, text
+):
+    monkeypatch.setenv("AEUTILS_RESULTS_DIR", str(tmp_path))
+    (tmp_path / "03_x.json").write_text(text)
+    with pytest.raises(ValueError, match=r"03_x.json is corrupt.*delete it"):
+        results.load_results(["03_x"])
+    with pytest.raises(ValueError, match=r"03_x.json is corrupt.*delete it"):
+        results.record_result("03_x", "MLP AE", test_mse=0.1)
+
+
+def test_load_results_wants_a_list_of_chapters(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEUTILS_RESULTS_DIR", str(tmp_path))
+    with pytest.raises(TypeError, match=r"pass \['c1'\]"):
+        results.load_results("c1")

@@ -7,7 +7,12 @@ import os
 import numpy as np
 import torch
 
-from ..validation import validate_fraction, validate_positive_int, validate_seed
+from ..validation import (
+    validate_fraction,
+    validate_instance,
+    validate_positive_int,
+    validate_seed,
+)
 from .datasets import FASHION_MNIST, MNIST, ImageDataset, load_dataset
 
 __all__ = ["load_splits", "train_val_split"]
@@ -28,6 +33,9 @@ def train_val_split(
     seed
         Seed of the random permutation; the same seed gives the same split.
     """
+    validate_instance(dataset, ImageDataset, name="dataset",
+                      example="data.load_fashion_mnist('train')")
+    seed = validate_seed(seed)
     if isinstance(val_size, (float, np.floating)):
         fraction = validate_fraction(
             val_size,
@@ -37,7 +45,7 @@ def train_val_split(
         )
         val_size = int(round(fraction * len(dataset)))
     val_size = validate_positive_int(val_size, name="val_size", maximum=len(dataset) - 1)
-    generator = torch.Generator().manual_seed(validate_seed(seed))
+    generator = torch.Generator().manual_seed(seed)
     order = torch.randperm(len(dataset), generator=generator)
     return dataset.subset(order[val_size:]), dataset.subset(order[:val_size])
 

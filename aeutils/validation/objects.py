@@ -15,6 +15,7 @@ _DEVICE_TYPES = ("cpu", "cuda", "mps")
 __all__ = [
     "validate_callable",
     "validate_generator",
+    "validate_instance",
     "validate_device",
     "validate_module",
     "validate_path",
@@ -82,6 +83,17 @@ def validate_device(device: object) -> torch.device:
             "device='cpu', or None to pick the fastest available device."
         )
     return chosen
+
+
+def validate_instance(value: object, kind: type, *, name: str,
+                      example: str) -> object:
+    """Validate an object of class ``kind``, e.g. an ``ImageDataset``."""
+    if not isinstance(value, kind):
+        raise TypeError(
+            f"{name} must be a {kind.__name__}, e.g. {example}; got "
+            f"{type(value).__name__}."
+        )
+    return value
 
 
 def validate_module(model: object, *, name: str = "model") -> torch.nn.Module:
