@@ -28,7 +28,8 @@ Modules, by topic (one guess finds a name):
 - :mod:`aeutils.anomaly`: one-class splits, scores, thresholds, the detector.
 - :mod:`aeutils.viz` (subpackage): ``figures``, ``images``, ``latent``,
   ``curves``, ``anomaly``, ``interactive``; all re-exported (``viz.plot_...``).
-- :mod:`aeutils.results`: record_result (chapters call it) and the table.
+- :mod:`aeutils.results`: record_result (chapters call it); the closing
+  page's table and contract are course tooling (``course.results``).
 - :mod:`aeutils.validation` (subpackage): ``numbers``, ``tensors``,
   ``labels``, ``objects``: the input checks every public function uses
   (``validate_*``; they raise ``ValueError``/``TypeError``).
