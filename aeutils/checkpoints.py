@@ -1,24 +1,12 @@
-"""Train a model once per machine, load it afterwards.
+"""Train a model once per machine, load it afterwards (:func:`train_once`).
 
-Several chapters train the same model (the plain MLP autoencoder is the
-baseline of more than one chapter). :func:`train_once` trains it the first
-time and stores its weights in the user cache folder; later calls with the
-same recipe load them, and the numbers that follow are identical to those of
-a fresh training (``tests/test_checkpoints.py`` checks it).
-
-What identifies a stored model (its *key*): the name, the caller's
-``recipe`` (architecture settings, hyperparameters, data subset: anything
-that changes the result), the seed, the built model's architecture (its
-``repr`` and parameter shapes), the source of the ``train`` function when
-Python can read it, the version *and source files* of ``aeutils``, the torch
-version and the kind of device that trains. Change any of them and the model
-is trained again. A stored copy that is missing, unreadable or altered (each
-file's SHA-256 is kept next to it) is trained again, with the same seed.
-
-Files live in ``<user cache folder>/aeutils/models`` (``~/.cache/aeutils/
-models`` on Linux), never in the repository; ``AEUTILS_MODEL_CACHE`` names
-another folder (``.ci/run`` points it at an empty one, so CI always trains).
-Weights are read with ``torch.load(..., weights_only=True)``.
+A stored model's *key* is its name, the caller's ``recipe``, the seed, the
+model's architecture, the ``train`` function's source, the version and
+source files of ``aeutils``, torch's version and the kind of device: change
+any of them and it is trained again; so is a copy that is missing,
+unreadable or altered (each file's SHA-256 is kept next to it). Files live
+in ``<user cache>/aeutils/models``, or the folder ``AEUTILS_MODEL_CACHE``
+names; weights are read with ``torch.load(..., weights_only=True)``.
 """
 
 from __future__ import annotations
@@ -40,7 +28,7 @@ from torch import nn
 
 from aeutils.validation import validate_path, validate_real, validate_seed
 
-__all__ = ["TrainedModel", "default_model_cache", "recipe_key", "train_once"]
+__all__ = ["TrainedModel", "default_model_cache", "train_once"]
 
 _CACHE_VARIABLE = "AEUTILS_MODEL_CACHE"
 #: What reading a damaged copy raises (json, torch.load, load_state_dict).
@@ -51,22 +39,9 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
 
 @dataclasses.dataclass
 class TrainedModel:
-    """What :func:`train_once` returns.
-
-    Attributes
-    ----------
-    model
-        The trained model, on the device it was trained on.
-    history
-        What ``train`` returned (an ``aeutils.train.History``, a mapping or
-        ``None``), also when the model was loaded.
-    loaded
-        ``True`` if the weights came from the cache.
-    reason
-        Why it was trained or loaded, e.g. ``"no stored copy"``.
-    path
-        The weights file in the cache.
-    """
+    """What :func:`train_once` returns: the model (on the device it was
+    trained on), what ``train`` returned, whether it was loaded, why, and
+    the weights file."""
 
     model: nn.Module
     history: Any
@@ -154,9 +129,8 @@ def _source(function: Callable) -> str | None:
         return None
 
 
-def recipe_key(
-    name: str, model: nn.Module, train: Callable, recipe: Mapping, seed: int
-) -> dict:
+def _recipe_key(name: str, model: nn.Module, train: Callable,
+                recipe: Mapping, seed: int) -> dict:
     """Everything that identifies a stored model (see the module's notes)."""
     import aeutils
     from aeutils.train import select_device
@@ -261,31 +235,20 @@ def train_once(
     build
         Returns a new, untrained model (called after seeding with ``seed``).
     train
-        Trains the model it is given in place, e.g.
-        ``lambda m: train.fit(m, images, epochs=10)``; may return the
-        history (kept with the weights and returned when loading).
+        Trains the model in place; may return its history (kept).
     recipe
-        Every setting that changes the result and is not visible in the
-        model's architecture: epochs, learning rate, batch size, loss, the
-        data and its subset. JSON values only.
+        The settings (JSON values) that change the result: epochs, rates,
+        the data and its subset.
     seed
-        Seeds Python, NumPy and torch (``train.seed_everything``) before
-        ``build()``. Both paths leave the generators seeded with ``seed``
-        again at the end, so the cells that follow draw the same numbers
-        whether the model was trained or loaded.
+        Seeds everything before ``build()``, and again at the end, so what
+        follows draws the same numbers whether trained or loaded.
     cache_dir
         Folder of the stored models; default :func:`default_model_cache`.
 
     Returns
     -------
     TrainedModel
-        The model (on the device it was trained on), the history, and
-        whether it was loaded.
-
-    Raises
-    ------
-    ValueError, TypeError
-        For a bad name, seed, recipe or function, saying what to pass.
+        The model, its history, and whether it was loaded.
     """
     from aeutils.train import seed_everything
 
@@ -303,7 +266,7 @@ def train_once(
         raise TypeError(
             f"build() must return a torch.nn.Module, got {type(model).__name__}."
         )
-    key = recipe_key(name, model, train, recipe, seed)
+    key = _recipe_key(name, model, train, recipe, seed)
     stem = f"{name}-{_digest(key)}"
     weights, meta = folder / f"{stem}.pt", folder / f"{stem}.json"
     if weights.is_file() and meta.is_file():
