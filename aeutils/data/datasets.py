@@ -65,25 +65,9 @@ def _fix_hint(spec: DatasetSpec) -> str:
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """Everything needed to find and verify one IDX dataset.
-
-    Attributes
-    ----------
-    name
-        Human-readable name, e.g. ``"Fashion-MNIST"``.
-    files
-        ``{(split, kind): file name}`` with ``split`` in ``{"train", "test"}`` and
-        ``kind`` in ``{"images", "labels"}``; names are the decompressed IDX names.
-    sha256
-        ``{file name: hex SHA-256 of the decompressed bytes}``, or ``None`` when
-        the checksum is not known (the file is then only structure-checked).
-    class_names
-        One name per label value.
-    torchvision_class
-        Name of the ``torchvision.datasets`` class used to download it.
-    system_dirs
-        Read-only directories where an operating-system package installs it.
-    """
+    """Everything needed to find and verify one IDX dataset: its files
+    ``{(split, kind): name}``, their SHA-256 (``None``: structure-checked
+    only), class names, torchvision class and system folders."""
 
     name: str
     files: dict[tuple[str, str], str]
@@ -113,17 +97,9 @@ FASHION_MNIST = DatasetSpec(
         "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
     },
     class_names=(
-        "T-shirt/top",
-        "Trouser",
-        "Pullover",
-        "Dress",
-        "Coat",
-        "Sandal",
-        "Shirt",
-        "Sneaker",
-        "Bag",
-        "Ankle boot",
-    ),
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+    ),  # fmt: skip
     torchvision_class="FashionMNIST",
     system_dirs=(SYSTEM_FASHION_MNIST_DIR,),
 )
@@ -141,17 +117,8 @@ MNIST = DatasetSpec(
 
 @dataclass(frozen=True)
 class ImageDataset:
-    """Images, labels and class names held in memory.
-
-    Attributes
-    ----------
-    images
-        Float tensor of shape ``(N, 1, 28, 28)`` with values in ``[0, 1]``.
-    labels
-        Int64 tensor of shape ``(N,)``.
-    class_names
-        Name of each label value.
-    """
+    """Images ``(N, C, H, W)`` in ``[0, 1]``, int64 labels ``(N,)`` and the
+    name of each label value, held in memory."""
 
     images: torch.Tensor
     labels: torch.Tensor
@@ -256,16 +223,8 @@ def find_dataset_dir(
     root: str | os.PathLike | None = None,
     download: bool = True,
 ) -> Path:
-    """Return the folder that holds all files of ``spec``, downloading if needed.
-
-    Parameters
-    ----------
-    spec
-        Which dataset, e.g. :data:`FASHION_MNIST`.
-    root
-        Folder to look in first.
-    download
-        Whether to fall back to torchvision's download when no local copy exists.
+    """The folder that holds all files of ``spec``, downloading if needed
+    (``download``); ``root`` is the only folder looked at when given.
 
     Raises
     ------
@@ -298,24 +257,9 @@ def load_dataset(
     root: str | os.PathLike | None = None,
     download: bool = True,
 ) -> ImageDataset:
-    """Load one split of an IDX dataset as float images in ``[0, 1]``.
-
-    Parameters
-    ----------
-    spec
-        Which dataset, e.g. :data:`FASHION_MNIST`.
-    split
-        ``"train"`` or ``"test"``.
-    root
-        Folder to look in first.
-    download
-        Whether to fall back to torchvision's download.
-
-    Returns
-    -------
-    ImageDataset
-        Images of shape ``(N, 1, 28, 28)``, labels of shape ``(N,)``.
-    """
+    """Load the ``"train"`` or ``"test"`` split of ``spec`` as images
+    ``(N, 1, 28, 28)`` in ``[0, 1]``; ``root`` and ``download`` as in
+    :func:`find_dataset_dir`."""
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}.")
     directory = find_dataset_dir(spec, root=root, download=download)
