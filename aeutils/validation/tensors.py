@@ -43,21 +43,8 @@ def as_tensor(
     pixels: bool = True,
     dtype: torch.dtype | None = torch.float32,
 ) -> torch.Tensor:
-    """Convert arrays and tensors to a float tensor; reject everything else.
-
-    Parameters
-    ----------
-    data
-        A ``torch.Tensor`` or ``numpy.ndarray`` of floating-point values.
-    name
-        The argument name, used in error messages.
-    pixels
-        Whether the values are pixels: then the messages for integer data
-        suggest dividing 8-bit images by 255.
-    dtype
-        Floating-point type of the result (float16/32/64 input is converted),
-        or ``None`` to keep the input's floating-point type.
-    """
+    """Convert a float tensor or array to ``dtype`` (``None``: keep its own
+    float type); refuse anything else (``pixels``: suggest ``x / 255``)."""
     if isinstance(data, torch.Tensor):
         tensor = data.detach()
     elif isinstance(data, np.ndarray):
@@ -148,29 +135,16 @@ def validate_images(
     channels: Sequence[int] | None = None,
     dtype: torch.dtype | None = torch.float32,
 ) -> torch.Tensor:
-    """Validate a batch of images of shape ``(N, C, H, W)``.
+    """Validate images ``(N, C, H, W)`` and return them as a float tensor.
 
     Parameters
     ----------
-    images
-        Tensor or array of shape ``(N, C, H, W)``.
-    name
-        The argument name, used in error messages.
     value_range
-        Inclusive ``(low, high)`` bounds on the pixel values, or ``None`` to
-        skip the check (e.g. for decoder outputs that are not clamped).
-    image_shape
-        Expected ``(C, H, W)``, or ``None`` to accept any.
-    channels
-        Allowed numbers of channels, e.g. ``(1, 3)`` for functions that draw
-        the images, or ``None`` to accept any.
+        Inclusive bounds on the pixel values; ``None`` skips the check.
+    image_shape, channels
+        Expected ``(C, H, W)``; allowed channel counts (``None``: any).
     dtype
-        Floating-point type of the result; ``None`` keeps the input's.
-
-    Returns
-    -------
-    torch.Tensor
-        The same data as a floating-point tensor (``float32`` by default).
+        Float type of the result; ``None`` keeps the input's.
     """
     tensor = as_tensor(images, name=name, dtype=dtype)
     if tensor.ndim != 4:
@@ -206,28 +180,10 @@ def validate_batch(
     value_range: tuple[float, float] | None = (0.0, 1.0),
     dtype: torch.dtype | None = torch.float32,
 ) -> torch.Tensor:
-    """Validate a batch of features ``(N, D)``, windows ``(N, C, T)`` or images.
+    """Validate features ``(N, D)``, windows ``(N, C, T)`` or images.
 
-    Functions that work on any example shape (the training loop, ``predict``)
-    use this check; functions that need pixels use :func:`validate_images`.
-
-    Parameters
-    ----------
-    data
-        Tensor or array with 2, 3 or 4 axes, the first indexing examples.
-    name
-        The argument name, used in error messages.
-    value_range
-        Inclusive bounds on the values, applied to images ``(N, C, H, W)``
-        only: standardised features and sensor windows are not in ``[0, 1]``.
-        ``None`` skips the check for images too.
-    dtype
-        Floating-point type of the result; ``None`` keeps the input's.
-
-    Returns
-    -------
-    torch.Tensor
-        The same data as a floating-point tensor (``float32`` by default).
+    ``value_range`` applies to images only (standardised features and
+    windows are not in ``[0, 1]``); ``dtype`` as in :func:`validate_images`.
     """
     tensor = as_tensor(data, name=name, pixels=False, dtype=dtype)
     if tensor.ndim not in BATCH_FORMS:
@@ -256,19 +212,8 @@ def validate_matrix(
     n_cols: int | None = None,
     dtype: torch.dtype | None = torch.float32,
 ) -> torch.Tensor:
-    """Validate a finite, non-empty 2-D float matrix.
-
-    Parameters
-    ----------
-    matrix
-        Tensor or array of shape ``(rows, cols)``.
-    name
-        The argument name, used in error messages.
-    n_cols
-        Expected number of columns, or ``None`` to accept any.
-    dtype
-        Floating-point type of the result; ``None`` keeps the input's.
-    """
+    """Validate a finite, non-empty 2-D float matrix (with ``n_cols``
+    columns unless ``None``)."""
     tensor = as_tensor(matrix, name=name, pixels=False, dtype=dtype)
     if tensor.ndim != 2:
         hint = " Add an axis with x.unsqueeze(0) for a single row." if tensor.ndim == 1 else ""
