@@ -35,21 +35,10 @@ def _pair(images: object, reconstructions: object) -> tuple[torch.Tensor, torch.
 
 
 def per_image_mse(images: object, reconstructions: object) -> torch.Tensor:
-    """Mean squared error of each example, averaged over every axis but the first.
+    """Mean squared error of each example, float64 ``(N,)``.
 
-    Parameters
-    ----------
-    images
-        Originals: images ``(N, C, H, W)`` with values in ``[0, 1]``, feature
-        rows ``(N, D)`` or windows ``(N, C, T)`` (any finite values).
-    reconstructions
-        Same shape as ``images``.
-
-    Returns
-    -------
-    torch.Tensor
-        Shape ``(N,)``, float64 (also the anomaly score of
-        :func:`aeutils.anomaly.reconstruction_scores`).
+    ``images`` are images ``(N, C, H, W)`` in ``[0, 1]``, feature rows
+    ``(N, D)`` or windows ``(N, C, T)``; ``reconstructions`` have their shape.
     """
     x = validate_batch(images, name="images", dtype=torch.float64)
     x_hat = validate_batch(
@@ -60,17 +49,8 @@ def per_image_mse(images: object, reconstructions: object) -> torch.Tensor:
 
 
 def psnr(images: object, reconstructions: object, *, data_range: float = 1.0) -> torch.Tensor:
-    """Peak signal-to-noise ratio of each image in decibels.
-
-    .. math:: \\mathrm{PSNR} = 10 \\log_{10} \\frac{\\text{data\\_range}^2}{\\mathrm{MSE}}
-
-    A perfect reconstruction has infinite PSNR.
-
-    Returns
-    -------
-    torch.Tensor
-        Shape ``(N,)``, float64.
-    """
+    """PSNR of each image in dB, ``10 log10(data_range**2 / MSE)``, float64
+    ``(N,)``; a perfect reconstruction has infinite PSNR."""
     data_range = validate_positive_float(data_range, name="data_range")
     x, x_hat = _pair(images, reconstructions)
     mse = (x - x_hat).pow(2).flatten(1).mean(dim=1)
@@ -91,33 +71,20 @@ def explained_variance(images: object, reconstructions: object) -> float:
 
 
 def principal_angles(basis_a: object, basis_b: object) -> torch.Tensor:
-    """Principal angles, in degrees, between the column spaces of two matrices.
-
-    Parameters
-    ----------
-    basis_a, basis_b
-        Matrices of shape ``(D, k_a)`` and ``(D, k_b)`` whose columns span the
-        subspaces; they need not be orthonormal.
-
-    Returns
-    -------
-    torch.Tensor
-        ``min(k_a, k_b)`` angles in ascending order, float64. All zeros means
-        one subspace contains the other.
-    """
+    """Principal angles in degrees, ascending, between the column spaces of
+    ``basis_a`` ``(D, k_a)`` and ``basis_b`` ``(D, k_b)`` (not necessarily
+    orthonormal); all zeros means one subspace contains the other."""
     a = validate_matrix(basis_a, name="basis_a", dtype=torch.float64)
     b = validate_matrix(basis_b, name="basis_b", dtype=torch.float64)
-    if a.shape[0] != b.shape[0] and a.shape[1] == b.shape[1]:
-        raise ValueError(
-            f"basis_a and basis_b must live in the same space (same number of rows), got "
-            f"{tuple(a.shape)} and {tuple(b.shape)}. Columns are the basis vectors; they "
-            "look like rows here: pass basis_a.T and basis_b.T."
-        )
     if a.shape[0] != b.shape[0]:
+        hint = (
+            "they look like rows here: pass basis_a.T and basis_b.T."
+            if a.shape[1] == b.shape[1] else "transpose if yours are rows."
+        )
         raise ValueError(
-            f"basis_a and basis_b must live in the same space (same number of rows), got "
-            f"{tuple(a.shape)} and {tuple(b.shape)}. Columns are the basis vectors; "
-            "transpose if yours are rows."
+            "basis_a and basis_b must live in the same space (same number of "
+            f"rows), got {tuple(a.shape)} and {tuple(b.shape)}. Columns are "
+            f"the basis vectors; {hint}"
         )
     for name, m in (("basis_a", a), ("basis_b", b)):
         if torch.linalg.matrix_rank(m) < m.shape[1]:
@@ -138,20 +105,8 @@ def principal_angles(basis_a: object, basis_b: object) -> torch.Tensor:
 
 
 def fraction_of_variance_unexplained(activations: object, reconstructions: object) -> float:
-    """Fraction of variance unexplained (FVU) of a sparse autoencoder.
-
-    ``sum ||h - h_hat||^2 / sum ||h - mean(h)||^2`` over the rows: 0 for a
-    perfect reconstruction, 1 for always predicting the mean activation
-    vector. It is the normalised MSE that Gao et al. (2024) report, and
-    ``1 - explained_variance`` for images.
-
-    Parameters
-    ----------
-    activations
-        The vectors the autoencoder was given, shape ``(N, d)``, finite.
-    reconstructions
-        Its outputs, same shape.
-    """
+    """Fraction of variance unexplained (Gao et al. 2024) of ``(N, d)``
+    activations: ``sum ||h - h_hat||^2 / sum ||h - mean(h)||^2``."""
     h = validate_matrix(activations, name="activations", dtype=torch.float64)
     h_hat = validate_matrix(reconstructions, name="reconstructions", dtype=torch.float64)
     validate_same_shape(h, h_hat, names=("activations", "reconstructions"))
@@ -176,44 +131,27 @@ def _check_codes(codes: object) -> torch.Tensor:
 
 
 def mean_l0(codes: object) -> float:
-    """L0 of a sparse code: the mean number of active (non-zero) latents per row.
-
-    ``codes`` has shape ``(N, n_latents)``, e.g. a top-k autoencoder's
-    ``encode`` output; a top-k code has an L0 of at most ``k``.
-    """
+    """Mean number of active (non-zero) latents per row of ``codes``."""
     z = _check_codes(codes)
     return float((z > 0).sum(dim=1).double().mean())
 
 
 def dead_latents(codes: object) -> int:
-    """Number of latents that are zero on every row of ``codes`` ``(N, n_latents)``.
-
-    Gao et al. (2024) count a latent as dead when it has not fired for a
-    long stretch of training data; here: on none of the inputs given (use
-    the test set).
-    """
+    """Number of latents zero on every row of ``codes`` ``(N, n_latents)``
+    (dead on these inputs; Gao et al. 2024 count a stretch of training)."""
     z = _check_codes(codes)
     return int((z.amax(dim=0) <= 0).sum())
+
+
 def frechet_distance(features_a: object, features_b: object) -> float:
     """Fréchet distance between Gaussians fitted to two sets of features.
 
     .. math:: \\lVert \\mu_a - \\mu_b \\rVert^2 + \\operatorname{tr}\\big(
         \\Sigma_a + \\Sigma_b - 2 (\\Sigma_a \\Sigma_b)^{1/2}\\big)
 
-    With the features of an Inception network this is the FID (Heusel et al.
-    2017); the course uses a small Fashion-MNIST classifier's features. The
-    estimate is biased upwards for few samples: compare sets of equal size,
-    and two sets of real images give the floor.
-
-    Parameters
-    ----------
-    features_a, features_b
-        Feature rows ``(N_a, D)`` and ``(N_b, D)``, at least two rows each.
-
-    Returns
-    -------
-    float
-        The squared Fréchet (2-Wasserstein) distance, >= 0.
+    With Inception features this is the FID (Heusel et al. 2017). Biased
+    upwards for few samples: compare sets of equal size. ``features_a``
+    ``(N_a, D)`` and ``features_b`` ``(N_b, D)`` need two rows each.
     """
     a = validate_matrix(features_a, name="features_a", dtype=torch.float64)
     b = validate_matrix(features_b, name="features_b", dtype=torch.float64)
