@@ -1,15 +1,7 @@
-"""Codes as a file format: quantise, entropy-code, and count real bytes.
-
-An autoencoder (or PCA) is a lossy codec: the encoder writes ``k`` numbers,
-the decoder reads them back. To store them, each number is rounded to one of
-``2**bits`` levels (:class:`ComponentQuantiser`, one scale per component,
-learned once from training codes), the integers are written as a byte
-stream, and a general-purpose entropy coder squeezes out what is
-predictable (:func:`lzma_bytes`). :func:`pillow_codec` saves the same images
-as real JPEG or WebP files for comparison, and :func:`break_even_images`
-says how many images a codec must store before its shared parts (the
-decoder's weights) are paid for.
-"""
+"""Codes as a file format: quantise (:class:`ComponentQuantiser`), pack or
+entropy-code (:func:`packed_bytes`, :func:`lzma_bytes`) and count real bytes;
+JPEG/WebP files for comparison (:func:`pillow_codec`); when shared parts pay
+off (:func:`break_even_images`)."""
 
 from __future__ import annotations
 
@@ -26,6 +18,7 @@ from .validation import (
     validate_index,
     validate_matrix,
     validate_nonnegative_float,
+    validate_option,
     validate_positive_int,
 )
 
@@ -42,26 +35,9 @@ _MAX_BITS = 16
 
 @dataclass(frozen=True)
 class ComponentQuantiser:
-    """Uniform quantiser with its own range ``[low_j, high_j]`` per component.
-
-    Component ``j`` is clipped to its range and rounded to one of
-    ``2**bits`` evenly spaced levels:
-
-    .. math:: q_j = \\operatorname{round}\\Big((2^b - 1)
-              \\frac{z_j - \\mathrm{low}_j}{\\mathrm{high}_j - \\mathrm{low}_j}\\Big)
-
-    The ranges are part of the codec, like the decoder's weights: they are
-    stored once (as float16, :attr:`table_bytes`), not with every image.
-    Build one with :meth:`fit`.
-
-    Attributes
-    ----------
-    low, high
-        Range of each component, shape ``(k,)``, float32, already rounded
-        to float16 as a file would store them.
-    bits
-        Bits per number, 1 to 16.
-    """
+    """Uniform quantiser: component ``j`` is clipped to ``[low_j, high_j]``
+    (float16-rounded ``(k,)`` ranges, stored once: :attr:`table_bytes`) and
+    rounded to one of ``2**bits`` levels. Build one with :meth:`fit`."""
 
     low: torch.Tensor
     high: torch.Tensor
@@ -71,20 +47,8 @@ class ComponentQuantiser:
     def fit(
         cls, codes: object, *, bits: int, coverage: float = 0.998
     ) -> ComponentQuantiser:
-        """Learn each component's range from training codes.
-
-        Parameters
-        ----------
-        codes
-            Training codes of shape ``(N, k)``.
-        bits
-            Bits per number.
-        coverage
-            Share of each component's training values inside its range: the
-            range runs from the ``(1 - coverage) / 2`` to the
-            ``(1 + coverage) / 2`` quantile, so that a few outliers do not
-            stretch the levels. ``1.0`` uses the minimum and maximum.
-        """
+        """Learn each component's range from training codes ``(N, k)``:
+        the central ``coverage`` of its values (``1.0``: min to max)."""
         codes = validate_matrix(codes, name="codes").cpu()
         bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
         coverage = validate_nonnegative_float(coverage, name="coverage")
@@ -128,25 +92,14 @@ class ComponentQuantiser:
 
     def dequantise(self, symbols: object) -> torch.Tensor:
         """Codes ``(N, k)`` at the levels the symbols name."""
-        if not isinstance(symbols, torch.Tensor) or symbols.is_floating_point():
-            raise TypeError(
-                "symbols must be an integer tensor from quantise(), got "
-                f"{getattr(symbols, 'dtype', type(symbols).__name__)}."
-            )
-        if symbols.ndim != 2 or symbols.shape[1] != len(self.low):
+        symbols = torch.from_numpy(_symbols(symbols, self.bits))
+        if symbols.shape[1] != len(self.low):
             raise ValueError(
                 f"symbols must have shape (N, {len(self.low)}), got "
                 f"{tuple(symbols.shape)}."
             )
-        if symbols.numel() and (
-            int(symbols.min()) < 0 or int(symbols.max()) >= self.levels
-        ):
-            raise ValueError(
-                f"symbols must lie in [0, {self.levels - 1}] for "
-                f"{self.bits}-bit levels."
-            )
         step = (self.high - self.low) / (self.levels - 1)
-        return self.low + symbols.cpu().float() * step
+        return self.low + symbols.float() * step
 
     def round_trip(self, codes: object) -> torch.Tensor:
         """``dequantise(quantise(codes))``: what the decoder receives."""
@@ -177,12 +130,8 @@ def _symbols(symbols: object, bits: int) -> np.ndarray:
 
 
 def packed_bytes(symbols: object, *, bits: int) -> bytes:
-    """The symbols as a fixed-length bit stream: ``bits`` bits each.
-
-    Image after image, component after component, most significant bit
-    first; padded with zero bits to a whole byte. Its length is
-    ``ceil(N * k * bits / 8)``.
-    """
+    """The symbols as a bit stream of ``bits`` bits each, most significant
+    first, zero-padded: ``ceil(N * k * bits / 8)`` bytes."""
     bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     values = _symbols(symbols, bits).reshape(-1).astype(np.uint32)
     shifts = np.arange(bits - 1, -1, -1, dtype=np.uint32)
@@ -191,14 +140,8 @@ def packed_bytes(symbols: object, *, bits: int) -> bytes:
 
 
 def lzma_bytes(symbols: object, *, bits: int) -> bytes:
-    """A real ``.xz`` file of the symbols, compressed by LZMA (preset 9).
-
-    The symbols are written component by component (all images' first
-    numbers, then all second numbers, ...), one byte each for ``bits <= 8``
-    and two otherwise, so that the coder sees each component's
-    distribution as one run. Decompressing the file and reshaping gives the
-    symbols back exactly.
-    """
+    """A real ``.xz`` file (LZMA preset 9) of the symbols, written component
+    by component (one or two bytes each) so each distribution is one run."""
     bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     values = _symbols(symbols, bits)
     dtype = np.uint8 if bits <= 8 else np.dtype(">u2")
@@ -214,18 +157,14 @@ def pillow_codec(
     Parameters
     ----------
     images
-        Grey images ``(N, 1, H, W)`` in ``[0, 1]``; saved as 8-bit files.
-    format
-        ``"JPEG"`` or ``"WebP"``.
-    quality
-        Pillow's quality setting, 0 to 100.
+        Grey images ``(N, 1, H, W)`` in ``[0, 1]``, saved as 8-bit files.
+    format, quality
+        ``"JPEG"`` or ``"WebP"``; Pillow's quality, 0 to 100.
 
     Returns
     -------
-    sizes : numpy.ndarray
-        Bytes of each file, headers included, shape ``(N,)``.
-    decoded : torch.Tensor
-        The decoded images, ``(N, 1, H, W)`` float32 in ``[0, 1]``.
+    sizes, decoded
+        Bytes of each file ``(N,)``; the decoded images ``(N, 1, H, W)``.
     """
     from PIL import Image
 
@@ -234,8 +173,7 @@ def pillow_codec(
         raise ValueError(
             f"images must be grey, (N, 1, H, W), got {tuple(images.shape)}."
         )
-    if format not in ("JPEG", "WebP"):
-        raise ValueError(f"format must be 'JPEG' or 'WebP', got {format!r}.")
+    validate_option(format, name="format", options=("JPEG", "WebP"))
     quality = validate_index(quality, name="quality", size=101)
     pixels = (images[:, 0] * 255).round().to(torch.uint8).numpy()
     sizes, decoded = [], []
@@ -254,13 +192,8 @@ def pillow_codec(
 def break_even_images(
     shared_bytes: float, *, codec_bytes: float, baseline_bytes: float
 ) -> int:
-    """Images after which a codec with shared parts has stored fewer bytes.
-
-    A codec whose files take ``codec_bytes`` each but which needs
-    ``shared_bytes`` once (a decoder's weights, a quantiser's table) beats a
-    baseline of ``baseline_bytes`` per file from the smallest ``n`` with
-    ``shared_bytes + n * codec_bytes < n * baseline_bytes``.
-    """
+    """The smallest ``n`` with ``shared_bytes + n * codec_bytes <
+    n * baseline_bytes``: when a codec's shared parts are paid for."""
     shared_bytes = validate_nonnegative_float(shared_bytes, name="shared_bytes")
     codec_bytes = validate_nonnegative_float(codec_bytes, name="codec_bytes")
     baseline_bytes = validate_nonnegative_float(

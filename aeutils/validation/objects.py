@@ -120,8 +120,9 @@ def validate_name(value: object, *, name: str, example: str) -> str:
 def validate_option(value: object, *, name: str, options: tuple) -> object:
     """Validate one of a few allowed values, e.g. an optimizer's name."""
     if not any(value is o or value == o for o in options):
-        allowed = ", ".join(map(repr, options))
-        raise ValueError(f"{name} must be one of {allowed}; got {value!r}.")
+        *first, last = map(repr, options)
+        allowed = f"{', '.join(first)} or {last}" if first else last
+        raise ValueError(f"{name} must be {allowed}, got {value!r}.")
     return value
 
 
