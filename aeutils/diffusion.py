@@ -1,21 +1,9 @@
-"""Denoising diffusion (DDPM) in a small latent space.
+"""Denoising diffusion (DDPM, Ho et al. 2020) in a small latent space.
 
-The pieces of Ho et al. (2020) that chapter 13 uses, at a size that trains
-on a CPU:
-
-* :class:`NoiseSchedule`: the linear schedule ``beta_t`` and the products
-  ``alpha_bar_t``; :meth:`NoiseSchedule.add_noise` draws ``z_t`` from
-  ``q(z_t | z_0)`` in one step;
-* :func:`ddpm_loss`: the simplified training loss, the squared error of the
-  predicted noise, in the ``loss_fn(model, batch)`` form of
-  :func:`aeutils.train.fit`;
-* :class:`Denoiser`: a residual MLP that predicts the noise from
-  ``(z_t, t)`` with a sinusoidal time embedding;
-* :func:`sample`: ancestral sampling from ``z_T ~ N(0, I)`` down to ``z_0``,
-  optionally keeping the intermediate states.
-
-The latents are feature rows ``(N, D)``: a spatial latent ``(N, C, H, W)`` is
-flattened before training and unflattened before decoding.
+:class:`NoiseSchedule` (``beta_t``, ``alpha_bar_t``, one-step noising),
+:func:`ddpm_loss` (a ``loss_fn`` for :func:`aeutils.train.fit`),
+:class:`Denoiser` (a residual MLP with a time embedding) and :func:`sample`
+(ancestral sampling). Latents are feature rows ``(N, D)``.
 """
 
 from __future__ import annotations
@@ -27,10 +15,13 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from .train import device_of, evaluation_mode
 from .validation import (
+    validate_instance,
     validate_module,
     validate_positive_float,
     validate_positive_int,
+    validate_seed,
 )
 
 __all__ = [
@@ -43,22 +34,11 @@ __all__ = [
 
 
 class NoiseSchedule:
-    """Linear variance schedule ``beta_1..beta_T`` and its running products.
+    """Linear schedule ``beta_t`` over ``steps`` and its products.
 
-    Parameters
-    ----------
-    steps
-        Number of diffusion steps ``T``.
-    beta_start, beta_end
-        First and last ``beta_t``. ``None`` rescales Ho et al.'s
-        ``1e-4 .. 0.02`` for ``T = 1000`` to ``steps`` (multiplied by
-        ``1000 / steps``), so that ``alpha_bar_T`` stays close to zero.
-
-    Attributes
-    ----------
-    betas, alphas, alpha_bars
-        Tensors of shape ``(T,)``: ``beta_t``, ``1 - beta_t`` and
-        ``prod_{s <= t} alpha_s``. Index ``t`` runs from 0 to ``T - 1``.
+    ``beta_start``/``beta_end`` default to Ho et al.'s ``1e-4 .. 0.02``
+    times ``1000 / steps``. Attributes ``betas``, ``alphas`` and
+    ``alpha_bars`` have shape ``(T,)``, indexed ``0 .. T - 1``.
     """
 
     def __init__(
@@ -117,11 +97,8 @@ class NoiseSchedule:
 
 
 def time_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
-    """Sinusoidal embedding of integer steps ``t``, shape ``(N, dim)``.
-
-    Half sines, half cosines, at frequencies from 1 down to 1/1000 per step
-    (Vaswani et al. 2017's positional encoding, as in Ho et al. 2020).
-    """
+    """Sinusoidal embedding ``(N, dim)`` of integer steps ``t``: half sines,
+    half cosines, frequencies 1 .. 1/1000 (Vaswani et al. 2017)."""
     half = validate_positive_int(dim, name="dim") // 2
     frequencies = torch.exp(
         -math.log(1000.0) * torch.arange(half, device=t.device) / half
@@ -158,26 +135,19 @@ class Denoiser(nn.Module):
 def ddpm_loss(
     model: nn.Module, z0: torch.Tensor, *, schedule: NoiseSchedule
 ) -> torch.Tensor:
-    """Ho et al.'s simplified loss: ``|| noise - model(z_t, t) ||^2``.
-
-    One random step ``t`` and one noise draw per row; the squared error is
-    averaged over rows and entries. Use it with :func:`aeutils.train.fit`
-    through ``functools.partial(ddpm_loss, schedule=schedule)``.
-    """
+    """Ho et al.'s simplified loss ``|| noise - model(z_t, t) ||^2``, one
+    random step per row; pass ``partial(ddpm_loss, schedule=schedule)``."""
     model = validate_module(model)
-    if not isinstance(schedule, NoiseSchedule):
-        raise TypeError(
-            f"schedule must be a NoiseSchedule, got {type(schedule).__name__}."
-        )
+    _check_schedule(schedule)
     t = torch.randint(0, schedule.steps, (len(z0),), device=z0.device)
     noise = torch.randn_like(z0)
     z_t = schedule.add_noise(z0, t, noise)
     return F.mse_loss(model(z_t, t), noise)
 
 
-def _model_device(model: nn.Module) -> torch.device:
-    parameter = next(model.parameters(), None)
-    return parameter.device if parameter is not None else torch.device("cpu")
+def _check_schedule(schedule: object) -> NoiseSchedule:
+    return validate_instance(schedule, NoiseSchedule, name="schedule",
+                             example="NoiseSchedule(steps=100)")
 
 
 @torch.no_grad()
@@ -191,42 +161,34 @@ def sample(
     keep: Sequence[int] = (),
     clip: float | None = None,
 ) -> tuple[torch.Tensor, dict[int, torch.Tensor]]:
-    """Ancestral sampling (Ho et al. 2020, Algorithm 2).
+    """Ancestral sampling (Ho et al. 2020, Algorithm 2) from ``z_T ~ N(0, I)``.
 
-    Starting from ``z_T ~ N(0, I)``, each step estimates the clean latent
-    ``z0_hat = (z_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t)`` from
-    the predicted noise ``eps``, optionally clips it to ``[-clip, clip]``,
-    and draws ``z_{t-1}`` from the Gaussian ``q(z_{t-1} | z_t, z0_hat)``
-    with variance ``beta_t`` (no noise at the last step). Without clipping
-    this is exactly ``z_{t-1} = (z_t - beta_t / sqrt(1 - alpha_bar_t) eps)
-    / sqrt(alpha_t) + sqrt(beta_t) noise``; Ho et al.'s sampler clips
-    ``z0_hat`` to the data's range ([-1, 1] for their images).
+    Each step estimates ``z0_hat`` from the predicted noise, clips it to
+    ``[-clip, clip]`` unless ``clip`` is ``None``, and draws ``z_{t-1}`` from
+    ``q(z_{t-1} | z_t, z0_hat)`` (no noise at the last step).
 
     Parameters
     ----------
-    model
-        The noise predictor ``model(z_t, t)``; it stays on its device.
-    schedule
-        The schedule it was trained with.
+    model, schedule
+        The noise predictor ``model(z_t, t)`` (it stays on its device) and
+        the schedule it was trained with.
     n, dim
         Number of samples and entries per sample.
     seed
         Seed of the sampler's own generator (the global one is untouched).
     keep
-        Steps ``t`` (0 .. T-1) after which to keep a copy of the state;
-        ``t = 0`` is the final sample.
+        Steps ``t`` after which to keep the state (``0``: the final sample).
     clip
-        Bound on ``|z0_hat|``, or ``None`` not to clip.
+        Bound on ``|z0_hat|``, or ``None``.
 
     Returns
     -------
     samples, kept
         ``(n, dim)`` on the CPU, and ``{t: (n, dim)}`` for each kept step.
     """
-    if not isinstance(schedule, NoiseSchedule):
-        raise TypeError(
-            f"schedule must be a NoiseSchedule, got {type(schedule).__name__}."
-        )
+    model = validate_module(model)
+    _check_schedule(schedule)
+    seed = validate_seed(seed)
     n = validate_positive_int(n, name="n")
     dim = validate_positive_int(dim, name="dim")
     if clip is not None:
@@ -237,13 +199,11 @@ def sample(
             f"keep must list steps between 0 and {schedule.steps - 1}, got "
             f"{sorted(keep)}."
         )
-    device = _model_device(model)
+    device = device_of(model)
     generator = torch.Generator().manual_seed(seed)
-    was_training = model.training
-    model.eval()
     z = torch.randn(n, dim, generator=generator).to(device)
     kept = {}
-    try:
+    with evaluation_mode(model):
         for t in reversed(range(schedule.steps)):
             beta = float(schedule.betas[t])
             alpha_bar = float(schedule.alpha_bars[t])
@@ -263,6 +223,4 @@ def sample(
                 z = z + math.sqrt(beta) * fresh
             if t in keep:
                 kept[t] = z.cpu()
-    finally:
-        model.train(was_training)
     return z.cpu(), kept
