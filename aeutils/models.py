@@ -1,12 +1,8 @@
-"""Baselines and small model utilities shared by the chapters.
+"""The models the chapters share: the PCA baseline, the autoencoders, the
+VAEs, a top-k sparse autoencoder and a small classifier.
 
-This module holds what every chapter reuses: the PCA baseline that chapter 1
-derives and every later chapter compares against, and the autoencoders that
-chapter 3 introduces (:class:`MLPAutoencoder`, :class:`ConvAutoencoder`),
-and the variational autoencoder (:class:`VariationalAutoencoder`, trained
-with :func:`aeutils.losses.negative_elbo`).
-A chapter that teaches a model defines it in a visible cell with exactly the
-source found here; ``tests/book/test_models_source.py`` keeps the two identical, so later
+A chapter that teaches a model defines it in a visible cell with exactly
+the source found here (``tests/book/test_models_source.py``), so later
 chapters can import the class instead of copying it.
 """
 
@@ -39,35 +35,18 @@ __all__ = [
 
 
 class PCA:
-    """Principal component analysis of images, fitted in float64.
-
-    The directions are the eigenvectors of the pixel covariance matrix, which
-    is only ``D x D`` (784 x 784 for Fashion-MNIST) however many images there are.
-
-    Parameters
-    ----------
-    n_components
-        Number of principal directions ``k`` to keep.
+    """Principal component analysis of images (``n_components`` = k),
+    fitted in float64 from the ``D x D`` pixel covariance.
 
     Attributes
     ----------
-    mean_
-        Mean image, flattened, shape ``(D,)``.
-    components_
-        Principal directions as rows, shape ``(k, D)``, orthonormal, ordered by
-        decreasing variance; each has its largest-magnitude entry positive so
-        the result does not depend on the SVD's arbitrary signs.
-    explained_variance_
-        Variance of the data along each direction, shape ``(k,)``.
-    explained_variance_ratio_
-        The same as a fraction of the total variance, shape ``(k,)``.
+    mean_, components_
+        Mean image ``(D,)``; orthonormal directions as rows ``(k, D)`` by
+        decreasing variance, largest-magnitude entry positive.
+    explained_variance_, explained_variance_ratio_
+        Variance along each direction ``(k,)``, and as a fraction.
     image_shape_
         ``(C, H, W)`` of the training images.
-
-    Examples
-    --------
-    >>> pca = PCA(n_components=32).fit(train.images)   # doctest: +SKIP
-    >>> x_hat = pca.reconstruct(test.images)           # doctest: +SKIP
     """
 
     def __init__(self, n_components: int) -> None:
@@ -114,20 +93,16 @@ class PCA:
         return validate_positive_int(n_components, name="n_components", maximum=self.n_components)
 
     def encode(self, images: object, *, n_components: int | None = None) -> torch.Tensor:
-        """Project images onto the first ``n_components`` directions (default all ``k``).
-
-        Returns codes of shape ``(N, n_components)``.
-        """
+        """Codes ``(N, n_components)``: projections on the first directions
+        (default all ``k``)."""
         self._check_fitted()
         n = self._check_n(n_components)
         x = validate_images(images, name="images", image_shape=self.image_shape_)
         return (x.flatten(1) - self.mean_) @ self.components_[:n].T
 
     def decode(self, codes: object) -> torch.Tensor:
-        """Map codes of shape ``(N, j)``, ``j <= k``, back to images ``(N, C, H, W)``.
-
-        A code with ``j < k`` columns uses the first ``j`` directions.
-        """
+        """Images ``(N, C, H, W)`` from codes ``(N, j)``, ``j <= k`` (the
+        first ``j`` directions)."""
         self._check_fitted()
         z = validate_matrix(codes, name="codes")
         if z.shape[1] > self.n_components:
@@ -404,6 +379,8 @@ class TopKSparseAutoencoder(nn.Module):
 
     def forward(self, activations):
         return self.decode(self.encode(activations))
+
+
 class SpatialVAE(nn.Module):
     """Convolutional VAE whose code is a small image: 1x28x28 -> Cx7x7.
 
@@ -449,21 +426,10 @@ class SpatialVAE(nn.Module):
 
 
 class MLPClassifier(nn.Module):
-    """Image classifier with one hidden ReLU layer, to score generated images.
-
-    ``features`` returns the hidden layer (for a Fréchet distance,
-    :func:`aeutils.metrics.frechet_distance`); calling the model returns one
-    logit per class. Train it with :func:`aeutils.train.fit_classifier`.
-
-    Parameters
-    ----------
-    hidden_dim
-        Width of the hidden layer (the feature dimension).
-    n_classes
-        Number of classes.
-    image_shape
-        (C, H, W) of the images.
-    """
+    """Image classifier with one hidden ReLU layer of ``hidden_dim`` units,
+    to score generated images: ``features`` is the hidden layer (for
+    :func:`aeutils.metrics.frechet_distance`), the model returns one logit
+    per class. Train it with :func:`aeutils.train.fit_classifier`."""
 
     def __init__(self, hidden_dim=128, n_classes=10, image_shape=(1, 28, 28)):
         super().__init__()
