@@ -1,17 +1,10 @@
-"""Loss functions and their terms: what :func:`aeutils.train.fit` minimises.
+"""Loss functions ``loss_fn(model, batch)`` for :func:`aeutils.train.fit`.
 
-A loss function is called as ``loss_fn(model, batch)`` and returns a scalar
-tensor, or a mapping with the key ``"loss"`` (what is minimised) plus other
-scalar terms to record, e.g. ``{"loss": total, "reconstruction": rec, "kl": kl}``.
-
-- Reconstruction: :func:`mse_loss` (the default of ``fit``).
-- The variational autoencoder's ELBO and its terms: :func:`reparameterize`,
-  :func:`kl_per_dimension`, :func:`negative_elbo` (summed over pixels and
-  latent dimensions, averaged over the batch: nats per image) and
-  :func:`bernoulli_entropy` (the floor of the reconstruction term).
-
-The sparsity and contractive penalties are written in their chapter
-(``06_sparse_contractive``), where they are taught.
+:func:`mse_loss` (fit's default); the VAE's ELBO and its terms
+(:func:`reparameterize`, :func:`kl_per_dimension`, :func:`negative_elbo` in
+nats per image, :func:`bernoulli_entropy`, the reconstruction floor). The
+sparsity and contractive penalties are written in the chapter that
+teaches them.
 """
 
 from __future__ import annotations
@@ -82,27 +75,22 @@ def negative_elbo(
 ) -> dict[str, torch.Tensor]:
     """The (beta-weighted) negative ELBO in nats per image, with its terms.
 
-    Reconstruction: binary cross-entropy summed over the pixels. KL: summed
-    over the latent dimensions. Both are then averaged over the batch, so
-    the value does not depend on the batch size and ``beta = 1`` is the
-    true negative ELBO of one image.
+    Binary cross-entropy summed over pixels plus ``beta`` times the KL
+    summed over latent dimensions, both averaged over the batch.
 
     Parameters
     ----------
     model
-        A module with ``encode(images) -> (mean, log_var)`` and
-        ``decode_logits(codes)``, e.g. :class:`VariationalAutoencoder`.
+        Has ``encode(images) -> (mean, log_var)`` and ``decode_logits``.
     images
         A batch ``(N, C, H, W)`` with values in [0, 1].
     beta
-        Weight of the KL term (1 for the ELBO, other values for a beta-VAE).
+        Weight of the KL term (1 for the ELBO).
 
     Returns
     -------
     dict
-        ``{"loss": reconstruction + beta * kl, "reconstruction": ...,
-        "kl": ...}``, scalar tensors; this is the form
-        :func:`aeutils.train.fit` records per epoch.
+        Scalar tensors ``{"loss", "reconstruction", "kl"}``.
     """
     beta = validate_nonnegative_float(beta, name="beta")
     images = validate_images(images, name="images")
