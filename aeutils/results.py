@@ -81,7 +81,9 @@ def results_dir() -> Path:
 
 def _chapter_id(chapter: object) -> str:
     """A plain chapter id such as ``03_deep_autoencoder``: never a path."""
-    chapter = validate_name(chapter, name="chapter", example="03_deep_autoencoder")
+    chapter = validate_name(
+        chapter, name="chapter", example="03_deep_autoencoder"
+    )
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", chapter):
         raise ValueError(
             f"chapter must be a notebook's file name without extension, "

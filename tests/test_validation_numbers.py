@@ -66,7 +66,8 @@ def test_check_positive_int(value, error):
 
 
 @pytest.mark.parametrize(
-    ("value", "error"), [(-1, ValueError), (2**32, ValueError), ("a", TypeError)]
+    ("value", "error"),
+    [(-1, ValueError), (2**32, ValueError), ("a", TypeError)],
 )
 def test_seeds_are_numpy_range_integers(value, error):
     with pytest.raises(error, match="seed must be"):
