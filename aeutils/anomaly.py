@@ -29,7 +29,7 @@ model's device, scores come back as NumPy arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,7 +123,15 @@ def one_class_split(
     normal_class = validate_index(normal_class, name="normal_class", size=n_classes)
     seed = validate_seed(seed)
     normal = train.images[train.labels == normal_class]
-    val_size = validate_positive_int(val_size, name="val_size", maximum=len(normal) - 1)
+    if len(normal) < 2:
+        raise ValueError(
+            f"train holds {len(normal)} image(s) of normal_class "
+            f"{normal_class}; pick a class present in train (labels "
+            f"{sorted(set(train.labels.tolist()))})."
+        )
+    val_size = validate_positive_int(
+        val_size, name="val_size", maximum=len(normal) - 1
+    )
     order = torch.randperm(len(normal), generator=torch.Generator().manual_seed(seed))
     labels = (test.labels != normal_class).numpy().astype(np.int64)
     return OneClassSplit(
@@ -183,6 +191,17 @@ def fit_reconstruction_detector(
         The trained autoencoder and its training history.
     """
     x = validate_batch(inputs, name="inputs")
+    latent_dim = validate_positive_int(latent_dim, name="latent_dim")
+    if isinstance(hidden_dims, (str, bytes)) or not isinstance(
+        hidden_dims, Sequence
+    ):
+        raise TypeError(
+            "hidden_dims must be a tuple of layer widths, e.g. (256,), got "
+            f"{hidden_dims!r}."
+        )
+    hidden_dims = tuple(
+        validate_positive_int(w, name="hidden_dims") for w in hidden_dims
+    )
     seed_everything(seed)
     if x.ndim == 4:
         model: nn.Module = MLPAutoencoder(

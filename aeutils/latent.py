@@ -11,10 +11,12 @@
   computed exactly with :func:`torch.func.jacrev` inside
   :func:`torch.func.vmap`. For small ``dx`` in a random direction the first
   is about the second divided by ``sqrt(D)``.
-- Sparsity: a code unit is *active* on an image when its activation exceeds
-  a fraction (``relative_threshold``, 10 % by default) of that unit's largest
-  activation over the images given, so the same definition works for
-  sigmoid, ReLU and shrunk codes; a unit that never fires is *dead*:
+- Sparsity: a code unit is *active* on an image when the size ``|z|`` of
+  its activation exceeds a fraction (``relative_threshold``, 10 % by
+  default) of that unit's largest size over the images given, so the same
+  definition works for sigmoid, ReLU, shrunk and signed codes (a negative
+  activation is as active as a positive one); a unit that never fires is
+  *dead*:
   :func:`active_mask`, :func:`activation_stats`, :func:`top_activating`.
 
 Every function that takes an encoder or decoder follows the device rule of
@@ -27,10 +29,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from .train import device_of, evaluation_mode
 from .validation import (
+    as_tensor,
+    validate_index,
     validate_callable,
     validate_fraction,
     validate_images,
@@ -61,7 +66,14 @@ CodeFunction = Callable[[torch.Tensor], torch.Tensor]
 def _decode(decode: CodeFunction, codes: torch.Tensor) -> torch.Tensor:
     validate_callable(decode, name="decode", example="a decoder")
     with evaluation_mode(decode):
-        images = decode(codes.to(device_of(decode)))
+        try:
+            images = decode(codes.to(device_of(decode)))
+        except RuntimeError as error:
+            raise ValueError(
+                f"decode failed on codes of shape {tuple(codes.shape)}: does "
+                f"the code width {codes.shape[1]} match the decoder's code "
+                f"size? ({error})"
+            ) from None
     if not isinstance(images, torch.Tensor):
         raise TypeError(f"decode must return a tensor, got {type(images).__name__}.")
     images = validate_images(images.cpu(), name="decode(codes)", value_range=None)
@@ -73,13 +85,15 @@ def _decode(decode: CodeFunction, codes: torch.Tensor) -> torch.Tensor:
 
 
 def decode_codes(decode: CodeFunction, codes: object) -> torch.Tensor:
-    """Decode a batch of codes ``(N, k)`` to images on the CPU, without gradients.
-
-    ``decode`` may be a decoder module or a bound method such as
-    ``model.decode`` (its module is switched to evaluation mode and fed on its
-    own device, so this works after training on a GPU) or any callable.
-    """
-    return _decode(decode, validate_matrix(codes, name="codes").cpu())
+    """Decode codes ``(N, k)`` to images on the CPU, without gradients."""
+    z = as_tensor(codes, name="codes", pixels=False)
+    if not torch.isfinite(z).all():
+        raise ValueError(
+            f"codes holds {int((~torch.isfinite(z)).sum())} NaN or infinite "
+            "value(s); decode only finite codes (check the arithmetic that "
+            "made them, e.g. a division by zero)."
+        )
+    return _decode(decode, validate_matrix(z, name="codes").cpu())
 
 
 def decode_grid(
@@ -102,6 +116,29 @@ def decode_grid(
     grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
     codes = torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)
     return _decode(decode, codes)
+
+
+def _codes(output: object, *, name: str = "encode") -> torch.Tensor:
+    """An encoder's codes; of a ``(mean, log_var)`` pair, the mean."""
+    if isinstance(output, (tuple, list)) and output:
+        output = output[0]
+    if not isinstance(output, torch.Tensor):
+        raise TypeError(
+            f"{name} must return a tensor of codes (or a (mean, log_var) "
+            f"pair), got {type(output).__name__}."
+        )
+    return output
+
+
+def _finite_result(values: list[torch.Tensor]) -> torch.Tensor:
+    """One CPU tensor of per-image values, refused if any is not finite."""
+    result = torch.cat(values).cpu()
+    if not torch.isfinite(result).all():
+        raise ValueError(
+            "encode gave NaN or infinite codes (or derivatives); check the "
+            "encoder (train it again with a smaller lr) before measuring it."
+        )
+    return result
 
 
 def interpolate_codes(
@@ -177,9 +214,10 @@ def code_sensitivity(
         for start in range(0, len(x), batch_size):
             clean = x[start : start + batch_size].to(device)
             dx = noise[start : start + batch_size].to(device)
-            change = (encode(clean + dx) - encode(clean)).flatten(1).norm(dim=1)
+            moved = _codes(encode(clean + dx)) - _codes(encode(clean))
+            change = moved.flatten(1).norm(dim=1)
             ratios.append((change / dx.flatten(1).norm(dim=1)).cpu())
-    return torch.cat(ratios)
+    return _finite_result(ratios)
 
 
 def jacobian_norm(encode: CodeFunction, images: object, *, batch_size: int = 256) -> torch.Tensor:
@@ -209,14 +247,15 @@ def jacobian_norm(encode: CodeFunction, images: object, *, batch_size: int = 256
     device = device_of(encode)
 
     def encode_one(image: torch.Tensor) -> torch.Tensor:
-        return encode(image.unsqueeze(0)).squeeze(0)
+        return _codes(encode(image.unsqueeze(0))).squeeze(0)
 
     jacobian = torch.func.vmap(torch.func.jacrev(encode_one))
     norms = []
-    for start in range(0, len(x), batch_size):
-        batch = x[start : start + batch_size].to(device)
-        norms.append(jacobian(batch).detach().flatten(1).norm(dim=1).cpu())
-    return torch.cat(norms)
+    with evaluation_mode(encode):
+        for start in range(0, len(x), batch_size):
+            batch = x[start : start + batch_size].to(device)
+            norms.append(jacobian(batch).detach().flatten(1).norm(dim=1))
+    return _finite_result([n.cpu() for n in norms])
 
 
 def active_mask(codes: object, *, relative_threshold: float = 0.1) -> torch.Tensor:
@@ -227,8 +266,8 @@ def active_mask(codes: object, *, relative_threshold: float = 0.1) -> torch.Tens
     codes
         Code activations of shape ``(N, k)``, e.g. ``predict(model.encode, images)``.
     relative_threshold
-        A unit counts as active on an image when its activation is above this
-        fraction of the unit's largest activation over the ``N`` images.
+        A unit counts as active on an image when ``|z|`` is above this
+        fraction of the unit's largest ``|z|`` over the ``N`` images.
 
     Returns
     -------
@@ -241,8 +280,9 @@ def active_mask(codes: object, *, relative_threshold: float = 0.1) -> torch.Tens
         name="relative_threshold",
         hint=" It is a fraction of each unit's largest activation, e.g. 0.1.",
     )
-    unit_max = z.max(dim=0).values
-    return (z > threshold * unit_max) & (unit_max > 0)
+    size = z.abs()
+    unit_max = size.max(dim=0).values
+    return (size > threshold * unit_max) & (unit_max > 0)
 
 
 @dataclass(frozen=True)
@@ -302,12 +342,14 @@ def top_activating(codes: object, *, units: object, k: int = 8) -> torch.Tensor:
     """
     z = validate_matrix(codes, name="codes")
     k = validate_positive_int(k, name="k", maximum=len(z))
-    index = torch.as_tensor(list(units), dtype=torch.long)
-    if index.ndim != 1 or len(index) == 0:
-        raise ValueError(f"units must be a non-empty sequence of unit indices, got {units!r}.")
-    if int(index.min()) < 0 or int(index.max()) >= z.shape[1]:
-        raise ValueError(
-            f"units must be between 0 and {z.shape[1] - 1} (the code has {z.shape[1]} "
-            f"units), got {index.tolist()}."
+    if isinstance(units, (str, bytes)) or not isinstance(
+        units, (Sequence, torch.Tensor, np.ndarray)
+    ) or len(units) == 0:
+        raise TypeError(
+            f"units must be a non-empty list of unit indices, got {units!r}."
         )
+    index = [
+        validate_index(u, name=f"units[{i}]", size=z.shape[1])
+        for i, u in enumerate(units)
+    ]
     return z[:, index].topk(k, dim=0).indices.T

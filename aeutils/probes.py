@@ -74,6 +74,21 @@ class ProbeResult:
     converged: bool = True
 
 
+def _class_labels(*labels: object) -> list[np.ndarray]:
+    """Label arrays; string class names become one shared integer code."""
+    arrays = [
+        np.asarray(y.detach().cpu() if hasattr(y, "detach") else y)
+        for y in labels
+    ]
+    if any(a.dtype.kind in "US" for a in arrays):
+        names = [a.astype(str).ravel() for a in arrays]
+        codes = np.unique(np.concatenate(names), return_inverse=True)[1]
+        bounds = np.cumsum([len(a) for a in names])[:-1]
+        arrays = [c.reshape(a.shape) for c, a in
+                  zip(np.split(codes, bounds), arrays)]  # fmt: skip
+    return arrays
+
+
 def _features(codes: object, *, name: str) -> np.ndarray:
     return validate_matrix(codes, name=name).numpy()
 
@@ -88,6 +103,7 @@ def _paired(first_codes, first_labels, second_codes, second_labels, *, names):
             f"{first}_codes and {second}_codes must have the same number of "
             f"columns, got {x_first.shape[1]} and {x_second.shape[1]}."
         )
+    first_labels, second_labels = _class_labels(first_labels, second_labels)
     y_first = validate_class_labels(
         first_labels, name=f"{first}_labels", n=len(x_first)
     )
@@ -163,6 +179,7 @@ def linear_probe(
     ProbeResult
         Accuracy on the test codes and the seconds spent.
     """
+    max_iter = validate_positive_int(max_iter, name="max_iter")
     classifier = make_pipeline(
         StandardScaler(), LogisticRegression(max_iter=max_iter)
     )
@@ -182,7 +199,10 @@ def knn_probe(
     With ``n_neighbors=1`` this is the 1-NN accuracy used to compare 2-D
     embeddings (Sainburg et al., 2021).
     """
-    n_neighbors = validate_positive_int(n_neighbors, name="n_neighbors")
+    n_train = len(_features(train_codes, name="train_codes"))
+    n_neighbors = validate_positive_int(
+        n_neighbors, name="n_neighbors", maximum=n_train
+    )
     classifier = KNeighborsClassifier(n_neighbors=n_neighbors)
     return _score(classifier, train_codes, train_labels, test_codes, test_labels)
 
@@ -196,6 +216,7 @@ def balanced_draw(
     the same draw. Every class present in ``labels`` must have at least
     ``per_class`` examples.
     """
+    (labels,) = _class_labels(labels)
     labels = validate_class_labels(labels, name="labels", n=len(labels))
     per_class = validate_positive_int(per_class, name="per_class")
     seed = validate_seed(seed)
@@ -253,6 +274,7 @@ def label_efficiency(
     )
     draws = validate_positive_int(draws, name="draws")
     seed = validate_seed(seed)
+    train_labels, test_labels = _class_labels(train_labels, test_labels)
     train_labels = validate_class_labels(
         train_labels, name="train_labels", n=len(train_labels)
     )
@@ -308,6 +330,7 @@ def clustering_scores(
         ``{"NMI": ..., "ARI": ...}``.
     """
     x = _features(codes, name="codes")
+    (labels,) = _class_labels(labels)
     y = validate_class_labels(labels, name="labels", n=len(x))
     n_clusters = validate_positive_int(
         n_clusters, name="n_clusters", maximum=len(x)

@@ -22,21 +22,48 @@ from sklearn.metrics import (
 
 from ..anomaly import threshold_summary
 from .figures import NotebookFigure, image_axes, to_numpy_images
-from ..validation import validate_binary_labels, validate_images, validate_positive_int, validate_same_shape
+from ..validation import (
+    validate_binary_labels,
+    validate_images,
+    validate_positive_float,
+    validate_positive_int,
+    validate_real,
+    validate_same_shape,
+)
 
 __all__ = ["plot_error_maps", "plot_roc_pr", "plot_score_histograms", "plot_threshold"]
 
 _NORMAL_COLOR, _ANOMALY_COLOR = "#1f77b4", "#d62728"
 
 
-def _histogram(ax, y: np.ndarray, s: np.ndarray, *, names, bins: int, log_scores: bool) -> None:
-    values = np.log10(np.maximum(s, 1e-12)) if log_scores else s
+def _histogram(ax, y, s, *, names, bins, log_scores, threshold) -> None:
+    """Both groups' histograms and the threshold line, on one axis."""
+    bins = validate_positive_int(bins, name="bins")
+    if isinstance(names, str) or not isinstance(names, Sequence) or len(
+        names
+    ) != 2 or not all(isinstance(n, str) for n in names):
+        raise TypeError(
+            "names must be a pair of strings (normal, anomalous), e.g. "
+            f"('normal', 'anomalous'), got {names!r}."
+        )
+    if threshold is not None:
+        threshold = validate_real(threshold, name="threshold")
+    if log_scores and (s.min() <= 0 or (threshold or 1) <= 0):
+        raise ValueError(
+            "log_scores=True needs positive scores and threshold (a log "
+            f"axis), got min score {s.min():.3g} and threshold {threshold}; "
+            "pass log_scores=False for signed scores."
+        )
+    values = np.log10(s) if log_scores else s
     edges = np.histogram_bin_edges(values, bins=bins)
     for label, name, color in ((0, names[0], _NORMAL_COLOR), (1, names[1], _ANOMALY_COLOR)):
         ax.hist(values[y == label], bins=edges, density=True, alpha=0.55, color=color,
                 label=f"{name} ({int((y == label).sum())})")  # fmt: skip
     ax.set_xlabel("log10(score)" if log_scores else "score")
     ax.set_ylabel("density")
+    if threshold is not None:
+        cut = np.log10(threshold) if log_scores else threshold
+        ax.axvline(cut, color="black", linestyle="--", label="threshold")
 
 
 def plot_score_histograms(
@@ -68,13 +95,10 @@ def plot_score_histograms(
         Optional title.
     """
     y, s = validate_binary_labels(labels, scores)
-    bins = validate_positive_int(bins, name="bins")
     fig = NotebookFigure(figsize=(7.5, 3.2))
     ax = fig.subplots()
-    _histogram(ax, y, s, names=names, bins=bins, log_scores=log_scores)
-    if threshold is not None:
-        cut = np.log10(max(threshold, 1e-12)) if log_scores else threshold
-        ax.axvline(cut, color="black", linestyle="--", label="threshold")
+    _histogram(ax, y, s, names=names, bins=bins, log_scores=log_scores,
+               threshold=threshold)  # fmt: skip
     ax.legend(frameon=False)
     if title:
         ax.set_title(title)
@@ -149,9 +173,8 @@ def plot_threshold(
     y, s = validate_binary_labels(labels, scores)
     fig = NotebookFigure(figsize=(7.5, 3.2))
     hist_ax, matrix_ax = fig.subplots(1, 2, width_ratios=(1.8, 1))
-    _histogram(hist_ax, y, s, names=names, bins=bins, log_scores=True)
-    hist_ax.axvline(np.log10(max(threshold, 1e-12)), color="black", linestyle="--",
-                    label="threshold")  # fmt: skip
+    _histogram(hist_ax, y, s, names=names, bins=bins, log_scores=True,
+               threshold=threshold)  # fmt: skip
     hist_ax.legend(fontsize=8, frameon=False)
     display = ConfusionMatrixDisplay(summary.confusion, display_labels=list(names))
     display.plot(ax=matrix_ax, colorbar=False, cmap="Blues", values_format="d")
@@ -192,8 +215,17 @@ def plot_error_maps(
         Size of one image in inches; reduced so the figure fits the book's
         7.5 inches.
     """
+    cell_size = validate_positive_float(cell_size, name="cell_size")
+    if getattr(images, "ndim", 4) == 3:
+        raise ValueError(
+            "images has shape (N, C, T): plot_error_maps draws images "
+            "(N, C, H, W) in [0, 1], not sensor windows; plot a window's "
+            "squared error per channel over time instead (a line plot)."
+        )
     x = validate_images(images, name="images")
-    x_hat = validate_images(reconstructions, name="reconstructions", value_range=None)
+    x_hat = validate_images(
+        reconstructions, name="reconstructions", value_range=None
+    )
     validate_same_shape(x, x_hat, names=("images", "reconstructions"))
     if titles is not None and len(titles) != len(x):
         raise ValueError(f"titles has {len(titles)} entries for {len(x)} images.")

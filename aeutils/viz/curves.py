@@ -17,6 +17,18 @@ from .figures import CLASS_COLORS, NotebookFigure
 from ..validation import validate_mapping
 from ..train import History
 
+def _finite(values: object, *, name: str) -> torch.Tensor:
+    """Values as a float64 tensor; NaN or infinity would vanish from a plot."""
+    tensor = torch.as_tensor(values).detach().cpu().double()
+    if not torch.isfinite(tensor).all():
+        raise ValueError(
+            f"{name} holds {int((~torch.isfinite(tensor)).sum())} NaN or "
+            "infinite value(s), which a plot would silently leave out; fix "
+            "them first (a diverged run gives NaN losses)."
+        )
+    return tensor
+
+
 __all__ = [
     "plot_explained_variance",
     "plot_label_efficiency",
@@ -48,8 +60,19 @@ def plot_loss_curves(
     """
     if isinstance(histories, History):
         histories = {histories.model_name: histories}
-    if not histories:
-        raise ValueError("histories is empty; pass a History or {label: History}.")
+    histories = validate_mapping(
+        histories, name="histories", example="{label: History}"
+    )
+    for label, history in histories.items():
+        if not isinstance(history, History):
+            raise TypeError(
+                f"histories[{label!r}] must be a History (what train.fit "
+                f"returns), got {type(history).__name__}."
+            )
+        _finite(history.train_loss, name=f"histories[{label!r}].train_loss")
+        _finite(history.val_loss, name=f"histories[{label!r}].val_loss")
+    for label, value in (baselines or {}).items():
+        _finite(value, name=f"baselines[{label!r}]")
     fig = NotebookFigure(figsize=(7.5, 4.0))
     ax = fig.subplots()
     for i, (label, history) in enumerate(histories.items()):
@@ -84,7 +107,7 @@ def plot_explained_variance(
     thresholds
         Fractions to mark with the ``k`` that first reaches them.
     """
-    ratio = torch.as_tensor(explained_variance_ratio).double().cpu()
+    ratio = _finite(explained_variance_ratio, name="explained_variance_ratio")
     if ratio.ndim != 1 or len(ratio) == 0:
         raise ValueError(f"explained_variance_ratio must be 1-D and non-empty, got {tuple(ratio.shape)}.")
     if (ratio < 0).any() or float(ratio.sum()) > 1.0 + 1e-6:
@@ -134,7 +157,10 @@ def plot_per_component(
         Optional limits of the value axis.
     """
     series = validate_mapping(series, name="series", example="{label: values}")
-    values = {label: torch.as_tensor(v).detach().cpu().double().flatten() for label, v in series.items()}
+    values = {
+        label: _finite(v, name=f"series[{label!r}]").flatten()
+        for label, v in series.items()
+    }
     lengths = {len(v) for v in values.values()}
     if len(lengths) != 1 or 0 in lengths:
         raise ValueError(f"every series must have the same non-zero length, got {sorted(lengths)}.")

@@ -42,6 +42,11 @@ def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
     The background is opaque white (Jupyter's inline backend would make it
     transparent), so the figure stays readable on the book's dark theme.
     """
+    if not isinstance(fig, Figure):
+        raise TypeError(
+            f"fig must be a matplotlib Figure (what the viz functions "
+            f"return), got {type(fig).__name__}."
+        )
     if dpi is not None:
         dpi = validate_positive_float(dpi, name="dpi")
     buffer = io.BytesIO()

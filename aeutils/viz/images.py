@@ -227,8 +227,8 @@ def plot_image_rows(
     column_titles
         Optional caption above each column.
     """
-    if not isinstance(rows, Mapping) or not rows:
-        raise TypeError("rows must be a non-empty {label: images} mapping.")
+    rows = validate_mapping(rows, name="rows", example="{label: images}")
+    cell_size = validate_positive_float(cell_size, name="cell_size")
     checked = {
         label: validate_images(images, name=f"rows[{label!r}]", value_range=None)
         for label, images in rows.items()

@@ -222,6 +222,11 @@ def interactive_figure(
     """
     validate_callable(draw, name="draw", example="a function returning a Figure")
     two = not isinstance(name, str)
+    if two and not isinstance(name, (list, tuple)):
+        raise TypeError(
+            "name must be the slider's label (a string), or a pair of "
+            f"labels for two sliders; got {name!r}."
+        )
     names = list(name) if two else [name]
     if not names or len(names) > 2 or not all(isinstance(n, str) and n for n in names):
         raise ValueError(

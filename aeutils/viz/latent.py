@@ -17,11 +17,13 @@ from ..latent import CodeFunction, decode_codes, decode_grid
 from ..train import predict
 from ..validation import (
     validate_images,
+    validate_index,
     validate_labels,
     validate_mapping,
     validate_matrix,
     validate_positive_float,
     validate_positive_int,
+    validate_real,
     validate_vector,
 )
 from .figures import CLASS_COLORS, ImageFunction, NotebookFigure, image_axes, to_numpy_images
@@ -120,10 +122,18 @@ def plot_latent_traversal(
     """
     cell_size = validate_positive_float(cell_size, name="cell_size")
     base = validate_vector(base_code, name="base_code")
-    if not dims or not offsets:
-        raise ValueError("dims and offsets must both be non-empty.")
-    if max(dims) >= base.shape[0] or min(dims) < 0:
-        raise ValueError(f"dims must lie in [0, {base.shape[0] - 1}], got {list(dims)}.")
+    for name, values in (("dims", dims), ("offsets", offsets)):
+        if isinstance(values, (str, bytes)) or not isinstance(
+            values, (Sequence, np.ndarray, torch.Tensor)
+        ) or len(values) == 0:
+            raise TypeError(
+                f"{name} must be a non-empty list, got {values!r}."
+            )
+    dims = [
+        validate_index(d, name=f"dims[{i}]", size=len(base))
+        for i, d in enumerate(dims)
+    ]
+    offsets = [validate_real(v, name="offsets") for v in offsets]
     codes = base.repeat(len(dims) * len(offsets), 1)
     for r, dim in enumerate(dims):
         for c, offset in enumerate(offsets):
@@ -171,6 +181,7 @@ def plot_latent_grid(
     size
         Width and height of the figure in inches.
     """
+    size = validate_positive_float(size, name="size")
     images = decode_grid(decode, x_range=x_range, y_range=y_range, steps=steps)
     tiles = to_numpy_images(images.clamp(0, 1))
     rows = [np.concatenate(list(tiles[r * steps : (r + 1) * steps]), axis=1)
