@@ -1,27 +1,10 @@
 """Codes: decoding, walking the latent space, sensitivity and sparsity.
 
-- Decoding: :func:`decode_codes` and :func:`decode_grid` take a ``decode``
-  callable (a decoder module, ``model.decode``, ``pca.decode``...), so the
-  plain autoencoder and the VAE are handled by the same code;
-  :func:`interpolate_codes` draws the straight path between two codes.
-- Sensitivity: how far a code moves when the input moves a little, for any
-  encoder ``encode(images) -> codes``: :func:`code_sensitivity`, the ratio
-  ``||z(x + dx) - z(x)|| / ||dx||`` for a small Gaussian ``dx`` (no
-  gradients), and :func:`jacobian_norm`, the Frobenius norm of ``dz/dx``
-  computed exactly with :func:`torch.func.jacrev` inside
-  :func:`torch.func.vmap`. For small ``dx`` in a random direction the first
-  is about the second divided by ``sqrt(D)``.
-- Sparsity: a code unit is *active* on an image when the size ``|z|`` of
-  its activation exceeds a fraction (``relative_threshold``, 10 % by
-  default) of that unit's largest size over the images given, so the same
-  definition works for sigmoid, ReLU, shrunk and signed codes (a negative
-  activation is as active as a positive one); a unit that never fires is
-  *dead*:
-  :func:`active_mask`, :func:`activation_stats`, :func:`top_activating`.
-
-Every function that takes an encoder or decoder follows the device rule of
-:mod:`aeutils.train`: inputs go to the callable's module's device, results
-come back on the CPU.
+Functions taking an encoder or decoder callable (a module, ``model.encode``,
+``pca.decode``...) send inputs to its module's device and return CPU tensors.
+A unit is *active* on an image when ``|z|`` exceeds ``relative_threshold``
+times that unit's largest ``|z|`` over the images (so sigmoid, ReLU, shrunk
+and signed codes share one definition); a unit active on none is *dead*.
 """
 
 from __future__ import annotations
@@ -35,10 +18,10 @@ import torch
 from .train import device_of, evaluation_mode
 from .validation import (
     as_tensor,
-    validate_index,
     validate_callable,
     validate_fraction,
     validate_images,
+    validate_index,
     validate_matrix,
     validate_positive_float,
     validate_positive_int,
@@ -49,8 +32,8 @@ from .validation import (
 
 __all__ = [
     "ActivationStats",
-    "active_mask",
     "activation_stats",
+    "active_mask",
     "code_sensitivity",
     "decode_codes",
     "decode_grid",
@@ -75,8 +58,12 @@ def _decode(decode: CodeFunction, codes: torch.Tensor) -> torch.Tensor:
                 f"size? ({error})"
             ) from None
     if not isinstance(images, torch.Tensor):
-        raise TypeError(f"decode must return a tensor, got {type(images).__name__}.")
-    images = validate_images(images.cpu(), name="decode(codes)", value_range=None)
+        raise TypeError(
+            f"decode must return a tensor, got {type(images).__name__}."
+        )
+    images = validate_images(
+        images.cpu(), name="decode(codes)", value_range=None
+    )
     if len(images) != len(codes):
         raise ValueError(
             f"decode returned {len(images)} images for {len(codes)} codes."
@@ -103,10 +90,10 @@ def decode_grid(
     y_range: Sequence[float],
     steps: int = 15,
 ) -> torch.Tensor:
-    """Decode an evenly spaced ``steps x steps`` grid over a 2-D latent plane.
+    """Decode a ``steps x steps`` grid over a 2-D latent plane.
 
-    Returns images of shape ``(steps * steps, C, H, W)`` in row-major order,
-    top row first (largest ``z[1]``), so they tile like the plane they cover.
+    Returns ``(steps * steps, C, H, W)`` images, row-major, top row (largest
+    ``z[1]``) first, so they tile like the plane they cover.
     """
     steps = validate_positive_int(steps, name="steps")
     x_low, x_high = validate_range(x_range, name="x_range")
@@ -118,58 +105,44 @@ def decode_grid(
     return _decode(decode, codes)
 
 
-def _codes(output: object, *, name: str = "encode") -> torch.Tensor:
-    """An encoder's codes; of a ``(mean, log_var)`` pair, the mean."""
-    if isinstance(output, (tuple, list)) and output:
-        output = output[0]
-    if not isinstance(output, torch.Tensor):
-        raise TypeError(
-            f"{name} must return a tensor of codes (or a (mean, log_var) "
-            f"pair), got {type(output).__name__}."
-        )
-    return output
-
-
-def _finite_result(values: list[torch.Tensor]) -> torch.Tensor:
-    """One CPU tensor of per-image values, refused if any is not finite."""
-    result = torch.cat(values).cpu()
-    if not torch.isfinite(result).all():
-        raise ValueError(
-            "encode gave NaN or infinite codes (or derivatives); check the "
-            "encoder (train it again with a smaller lr) before measuring it."
-        )
-    return result
-
-
 def interpolate_codes(
     start: torch.Tensor, end: torch.Tensor, *, steps: int = 8
 ) -> torch.Tensor:
-    """Codes on the straight line from ``start`` to ``end``, both included.
-
-    Parameters
-    ----------
-    start, end
-        Codes of shape ``(k,)``.
-    steps
-        Number of codes, at least 2.
-
-    Returns
-    -------
-    torch.Tensor
-        Shape ``(steps, k)``.
-    """
+    """``steps`` codes ``(steps, k)`` on the line from ``start`` to ``end``."""
     a = validate_vector(start, name="start")
     b = validate_vector(end, name="end")
-    if a.ndim != 1 or a.shape != b.shape:
+    if a.shape != b.shape:
         raise ValueError(
             f"start and end must be codes of the same shape (k,), got "
             f"{tuple(a.shape)} and {tuple(b.shape)}."
         )
     steps = validate_positive_int(steps, name="steps")
     if steps < 2:
-        raise ValueError(f"steps must be at least 2 (the two ends), got {steps}.")
+        raise ValueError(f"steps must be at least 2 (both ends), got {steps}.")
     t = torch.linspace(0, 1, steps).unsqueeze(1)
     return (1 - t) * a + t * b
+
+
+def _codes(output: object) -> torch.Tensor:
+    """An encoder's codes; of a ``(mean, log_var)`` pair, the mean."""
+    if isinstance(output, (tuple, list)) and output:
+        output = output[0]
+    if not isinstance(output, torch.Tensor):
+        raise TypeError(
+            "encode must return a tensor of codes (or a (mean, log_var) "
+            f"pair), got {type(output).__name__}."
+        )
+    return output
+
+
+def _finite_result(values: list[torch.Tensor]) -> torch.Tensor:
+    result = torch.cat([v.cpu() for v in values])
+    if not torch.isfinite(result).all():
+        raise ValueError(
+            "encode gave NaN or infinite codes (or derivatives); check the "
+            "encoder (train it again with a smaller lr) before measuring it."
+        )
+    return result
 
 
 @torch.no_grad()
@@ -181,19 +154,22 @@ def code_sensitivity(
     seed: int = 0,
     batch_size: int = 1024,
 ) -> torch.Tensor:
-    """Per-image ratio ``||z(x + dx) - z(x)|| / ||dx||`` for Gaussian ``dx``.
+    """Per-image ratio ``||z(x + dx) - z(x)|| / ||dx||``, Gaussian ``dx``.
+
+    For small ``dx`` this is about :func:`jacobian_norm` over ``sqrt(D)``.
+    An encoder returning ``(mean, log_var)`` (``VAE.encode``) is measured
+    on its mean; it runs in evaluation mode.
 
     Parameters
     ----------
     encode
-        The encoder, e.g. ``model.encode``; it is called on image batches.
+        The encoder, e.g. ``model.encode``.
     images
-        Images of shape ``(N, C, H, W)`` in ``[0, 1]``.
+        Images ``(N, C, H, W)`` in ``[0, 1]``.
     sigma
-        Standard deviation of the perturbation per pixel. It is not clipped
-        to ``[0, 1]``, so ``dx`` is exactly Gaussian.
+        Standard deviation of ``dx`` per pixel (not clipped).
     seed
-        Seed of the perturbation.
+        Seed of ``dx``.
     batch_size
         Images per forward pass.
 
@@ -216,30 +192,18 @@ def code_sensitivity(
             dx = noise[start : start + batch_size].to(device)
             moved = _codes(encode(clean + dx)) - _codes(encode(clean))
             change = moved.flatten(1).norm(dim=1)
-            ratios.append((change / dx.flatten(1).norm(dim=1)).cpu())
+            ratios.append(change / dx.flatten(1).norm(dim=1))
     return _finite_result(ratios)
 
 
-def jacobian_norm(encode: CodeFunction, images: object, *, batch_size: int = 256) -> torch.Tensor:
-    """Per-image Frobenius norm of the encoder's Jacobian ``dz/dx``.
+def jacobian_norm(
+    encode: CodeFunction, images: object, *, batch_size: int = 256
+) -> torch.Tensor:
+    """Per-image Frobenius norm ``(N,)`` of the encoder's Jacobian ``dz/dx``.
 
-    Uses :func:`torch.func.jacrev` (one backward pass per code unit) inside
-    :func:`torch.func.vmap` over the images, so it works for any encoder
-    made of ordinary PyTorch operations.
-
-    Parameters
-    ----------
-    encode
-        The encoder, e.g. ``model.encode``; it must accept a batch of images.
-    images
-        Images of shape ``(N, C, H, W)`` in ``[0, 1]``.
-    batch_size
-        Images per vectorised call (memory grows with ``batch_size * k * D``).
-
-    Returns
-    -------
-    torch.Tensor
-        Shape ``(N,)``, on the CPU.
+    Exact, with :func:`torch.func.jacrev` inside :func:`torch.func.vmap`
+    (memory grows with ``batch_size * k * D``); encoders as in
+    :func:`code_sensitivity`.
     """
     x = validate_images(images, name="images")
     validate_callable(encode, name="encode", example="an encoder")
@@ -255,50 +219,40 @@ def jacobian_norm(encode: CodeFunction, images: object, *, batch_size: int = 256
         for start in range(0, len(x), batch_size):
             batch = x[start : start + batch_size].to(device)
             norms.append(jacobian(batch).detach().flatten(1).norm(dim=1))
-    return _finite_result([n.cpu() for n in norms])
+    return _finite_result(norms)
 
 
-def active_mask(codes: object, *, relative_threshold: float = 0.1) -> torch.Tensor:
-    """Which units are active on which images.
+def active_mask(
+    codes: object, *, relative_threshold: float = 0.1
+) -> torch.Tensor:
+    """Boolean ``(N, k)``: which units are active (see above) on which image.
 
-    Parameters
-    ----------
-    codes
-        Code activations of shape ``(N, k)``, e.g. ``predict(model.encode, images)``.
-    relative_threshold
-        A unit counts as active on an image when ``|z|`` is above this
-        fraction of the unit's largest ``|z|`` over the ``N`` images.
-
-    Returns
-    -------
-    torch.Tensor
-        Boolean tensor of shape ``(N, k)``.
+    ``codes`` has shape ``(N, k)``, e.g. ``train.predict(model.encode, x)``.
     """
-    z = validate_matrix(codes, name="codes")
+    z = validate_matrix(codes, name="codes").abs()
     threshold = validate_fraction(
         relative_threshold,
         name="relative_threshold",
         hint=" It is a fraction of each unit's largest activation, e.g. 0.1.",
     )
-    size = z.abs()
-    unit_max = size.max(dim=0).values
-    return (size > threshold * unit_max) & (unit_max > 0)
+    unit_max = z.max(dim=0).values
+    return (z > threshold * unit_max) & (unit_max > 0)
 
 
 @dataclass(frozen=True)
 class ActivationStats:
-    """Summary of how many units a code uses.
+    """How many units a code uses.
 
     Attributes
     ----------
     active_fraction
-        Mean over images of the fraction of units active on the image.
+        Mean over images of the fraction of units active.
     active_per_image
-        Fraction of units active on each image, shape ``(N,)``.
+        Fraction of units active on each image, ``(N,)``.
     unit_frequency
-        Fraction of images on which each unit is active, shape ``(k,)``.
+        Fraction of images on which each unit is active, ``(k,)``.
     dead_units
-        Number of units that are active on no image.
+        Number of units active on no image.
     """
 
     active_fraction: float
@@ -307,11 +261,10 @@ class ActivationStats:
     dead_units: int
 
 
-def activation_stats(codes: object, *, relative_threshold: float = 0.1) -> ActivationStats:
-    """Active fraction per image and per unit, and the number of dead units.
-
-    See :func:`active_mask` for the definition of *active*.
-    """
+def activation_stats(
+    codes: object, *, relative_threshold: float = 0.1
+) -> ActivationStats:
+    """Active fraction per image and per unit, and the dead units."""
     mask = active_mask(codes, relative_threshold=relative_threshold).float()
     per_image = mask.mean(dim=1)
     frequency = mask.mean(dim=0)
@@ -323,22 +276,12 @@ def activation_stats(codes: object, *, relative_threshold: float = 0.1) -> Activ
     )
 
 
-def top_activating(codes: object, *, units: object, k: int = 8) -> torch.Tensor:
-    """Indices of the ``k`` images that activate each unit most.
+def top_activating(
+    codes: object, *, units: object, k: int = 8
+) -> torch.Tensor:
+    """Indices ``(len(units), k)`` of the images each unit's value ranks top.
 
-    Parameters
-    ----------
-    codes
-        Code activations of shape ``(N, n_units)``.
-    units
-        Sequence of unit indices to look at.
-    k
-        Number of images per unit.
-
-    Returns
-    -------
-    torch.Tensor
-        Image indices of shape ``(len(units), k)``, strongest first.
+    ``codes`` is ``(N, n_units)``; ``units`` a list of unit indices.
     """
     z = validate_matrix(codes, name="codes")
     k = validate_positive_int(k, name="k", maximum=len(z))
