@@ -47,19 +47,9 @@ __all__ = [
 
 @dataclass(frozen=True)
 class OneClassSplit:
-    """One round of the one-class protocol.
-
-    Attributes
-    ----------
-    normal_class
-        Label of the class treated as normal.
-    train, val
-        Normal training images to fit on, and held out for a threshold.
-    test
-        Every test image, ``(M, C, H, W)``.
-    test_labels
-        ``1`` where the test image is of another class, else ``0``; ``(M,)``.
-    """
+    """One round of the one-class protocol: normal images to fit on
+    (``train``) and to set a threshold on (``val``), every test image, and
+    ``test_labels`` (1 where the image is of another class)."""
 
     normal_class: int
     train: torch.Tensor
@@ -76,18 +66,11 @@ def one_class_split(
     val_size: int = 600,
     seed: int = 0,
 ) -> OneClassSplit:
-    """Data for the one-class protocol with ``normal_class`` as normal.
+    """The one-class protocol's data with ``normal_class`` as normal.
 
-    Parameters
-    ----------
-    train, test
-        Labelled datasets, e.g. ``data.load_fashion_mnist("train")``.
-    normal_class
-        The label treated as normal; all others are anomalous.
-    val_size
-        Normal training images held out (at random) for validation.
-    seed
-        Seed of the split, so every model sees the same images.
+    ``train`` and ``test`` are labelled datasets; ``val_size`` normal
+    training images are held out at random (``seed``: every model sees the
+    same split); all other classes are anomalous.
     """
     normal_class = validate_index(
         normal_class, name="normal_class", size=len(train.class_names)
@@ -133,23 +116,10 @@ def fit_reconstruction_detector(
     sensor windows ``(N, C, T)`` (standardised) a
     :class:`~aeutils.models.FeatureAutoencoder`, shaped like the data.
 
-    Parameters
-    ----------
-    inputs
-        Normal training data, one example per row of the first axis.
-    latent_dim, hidden_dims
-        Code size and hidden widths, e.g. ``16`` and ``(256,)``.
-    epochs, lr, batch_size
-        As in :func:`aeutils.train.fit` (with a cosine schedule).
-    seed
-        Seeds the weights and the batch order.
-    progress
-        Show ``fit``'s progress output.
-
-    Returns
-    -------
-    model, history
-        The trained autoencoder and its training history.
+    ``latent_dim`` and ``hidden_dims`` size it; ``epochs``, ``lr``,
+    ``batch_size`` and ``progress`` go to :func:`aeutils.train.fit` (cosine
+    schedule); ``seed`` seeds weights and batch order. Returns the model
+    and its training history.
     """
     x = validate_batch(inputs, name="inputs")
     latent_dim = validate_positive_int(latent_dim, name="latent_dim")

@@ -154,29 +154,12 @@ def code_sensitivity(
     seed: int = 0,
     batch_size: int = 1024,
 ) -> torch.Tensor:
-    """Per-image ratio ``||z(x + dx) - z(x)|| / ||dx||``, Gaussian ``dx``.
+    """Per-image ratio ``||z(x + dx) - z(x)|| / ||dx||``, ``(N,)`` on CPU.
 
-    For small ``dx`` this is about :func:`jacobian_norm` over ``sqrt(D)``.
-    An encoder returning ``(mean, log_var)`` (``VAE.encode``) is measured
-    on its mean; it runs in evaluation mode.
-
-    Parameters
-    ----------
-    encode
-        The encoder, e.g. ``model.encode``.
-    images
-        Images ``(N, C, H, W)`` in ``[0, 1]``.
-    sigma
-        Standard deviation of ``dx`` per pixel (not clipped).
-    seed
-        Seed of ``dx``.
-    batch_size
-        Images per forward pass.
-
-    Returns
-    -------
-    torch.Tensor
-        Shape ``(N,)``, on the CPU.
+    ``dx`` is Gaussian (``sigma`` per pixel, not clipped, seeded); for small
+    ``dx`` the ratio is about :func:`jacobian_norm` over ``sqrt(D)``. The
+    encoder (e.g. ``model.encode``) runs in evaluation mode; one returning
+    ``(mean, log_var)`` (``VAE.encode``) is measured on its mean.
     """
     validate_callable(encode, name="encode", example="an encoder")
     x = validate_images(images, name="images")
@@ -241,19 +224,8 @@ def active_mask(
 
 @dataclass(frozen=True)
 class ActivationStats:
-    """How many units a code uses.
-
-    Attributes
-    ----------
-    active_fraction
-        Mean over images of the fraction of units active.
-    active_per_image
-        Fraction of units active on each image, ``(N,)``.
-    unit_frequency
-        Fraction of images on which each unit is active, ``(k,)``.
-    dead_units
-        Number of units active on no image.
-    """
+    """Fraction of units active per image ``(N,)`` and its mean, fraction
+    of images on which each unit is active ``(k,)``, dead units."""
 
     active_fraction: float
     active_per_image: torch.Tensor

@@ -132,14 +132,8 @@ def linear_probe(
 ) -> ProbeResult:
     """Test accuracy of a logistic regression on standardised codes.
 
-    Parameters
-    ----------
-    train_codes, test_codes
-        Codes ``(N, k)`` (tensors or arrays).
-    train_labels, test_labels
-        Class labels ``(N,)``.
-    max_iter
-        Iterations of the L-BFGS solver.
+    Codes ``(N, k)`` (tensors or arrays) with class labels ``(N,)``;
+    ``max_iter`` bounds the L-BFGS iterations.
     """
     max_iter = validate_positive_int(max_iter, name="max_iter")
     classifier = make_pipeline(
@@ -201,24 +195,11 @@ def label_efficiency(
 ) -> pd.DataFrame:
     """Linear-probe accuracy when only a few labels per class are known.
 
-    Parameters
-    ----------
-    features
-        ``{name: (train_codes, test_codes)}``.
-    train_labels, test_labels
-        Labels of the training and test codes.
-    per_class
-        Labels per class at which to probe.
-    draws
-        :func:`balanced_draw` draws per point (seeds ``seed, seed + 1...``,
-        the same for every representation).
-    seed
-        Seed of the first draw.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``features``, ``labels per class``, ``draw``, ``accuracy``.
+    ``features`` is ``{name: (train_codes, test_codes)}``; for each count
+    in ``per_class``, ``draws`` :func:`balanced_draw` draws (seeds ``seed,
+    seed + 1...``, the same for every name) train :func:`linear_probe`.
+    Returns columns ``features``, ``labels per class``, ``draw``,
+    ``accuracy``.
     """
     features = validate_mapping(
         features, name="features", example="{name: (train_codes, test_codes)}"

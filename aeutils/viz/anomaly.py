@@ -83,20 +83,10 @@ def plot_score_histograms(
 ) -> Figure:
     """Overlaid, normalised histograms of normal and anomalous scores.
 
-    Parameters
-    ----------
-    labels, scores
-        As in :func:`aeutils.anomaly.threshold_summary`.
-    threshold
-        Optional cut-off, drawn as a vertical line.
-    names
-        Legend names of the normal and the anomalous group.
-    bins
-        Number of bins, shared by both groups.
-    log_scores
-        Bin ``log10(score)`` (positive scores only): errors are skewed.
-    title
-        Optional title.
+    ``labels`` and ``scores`` as in :func:`aeutils.anomaly.threshold_summary`;
+    an optional ``threshold`` line; ``names`` of the two groups; ``bins``
+    shared by both; ``log_scores`` bins ``log10(score)`` (positive scores
+    only), where skewed errors of both groups are visible.
     """
     y, s = validate_binary_labels(labels, scores)
     fig = NotebookFigure(figsize=(7.5, 3.2))

@@ -49,16 +49,9 @@ def plot_loss_curves(
 ) -> Figure:
     """Training (dashed) and validation (solid) loss per epoch.
 
-    Parameters
-    ----------
-    histories
-        One :class:`~aeutils.train.History` or ``{label: History}``.
-    baselines
-        ``{label: value}`` drawn as horizontal lines, e.g. PCA's MSE.
-    ylabel
-        Label of the loss axis.
-    log_scale
-        Use a logarithmic loss axis.
+    ``histories`` is one :class:`~aeutils.train.History` or ``{label:
+    History}``; ``baselines`` ``{label: value}`` are horizontal lines (e.g.
+    PCA's MSE); ``log_scale`` makes the loss axis logarithmic.
     """
     if isinstance(histories, History):
         histories = {histories.model_name: histories}

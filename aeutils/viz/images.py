@@ -97,19 +97,9 @@ def plot_reconstructions(
 ) -> Figure:
     """The first ``n`` images on top, then one row per model's rebuilds.
 
-    Parameters
-    ----------
-    images
-        Images ``(N, C, H, W)``.
-    reconstructions
-        ``{row label: model}``: a callable mapping images to images, or a
-        tensor of reconstructions of the same images.
-    n
-        Number of images (columns).
-    show_mse
-        Add the row's mean squared error over the shown images to its label.
-    cell_size
-        Size of one image in inches.
+    ``reconstructions`` is ``{row label: model}``, a model being a callable
+    mapping images to images or a tensor of the images' reconstructions;
+    ``show_mse`` adds each row's MSE over the shown images to its label.
     """
     x = validate_images(images, name="images", channels=(1, 3))
     n = validate_positive_int(n, name="n", maximum=len(x))

@@ -191,24 +191,12 @@ def interactive_figure(
 ) -> InteractiveFigure:
     """Let the reader vary one or two parameters and see the figure redrawn.
 
-    Parameters
-    ----------
-    draw
-        ``draw(value)`` (or ``draw(value_1, value_2)``) returning a Figure.
-    name
-        Label of the slider, e.g. ``"k"``; a pair of labels for two sliders.
-    values
-        The values offered, in order (at most 40 frames, since the book
-        embeds each); for two sliders a pair of lists (at most 64 in all).
-    initial
-        Value shown first (a pair for two sliders); default the first.
-    dpi
-        Resolution of the frames embedded in the book.
-
-    Returns
-    -------
-    InteractiveFigure
-        Display it (make it the cell's last expression).
+    ``draw(value)`` (``draw(value_1, value_2)`` for two sliders) returns a
+    Figure; ``name`` labels the slider (a pair for two); ``values`` are the
+    values offered, in order (at most 40 frames, as the book embeds each;
+    a pair of lists, at most 64 frames, for two sliders); ``initial`` is
+    shown first (default the first values); ``dpi`` sets the frames'
+    resolution. Make the result the cell's last expression.
     """
     validate_callable(draw, name="draw", example="a function returning a Figure")
     two = not isinstance(name, str)

@@ -51,22 +51,11 @@ def plot_latent_scatter(
     axis_labels: tuple[str, str] | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Two code dimensions of ``encode(images)``, coloured by class.
+    """Two code dimensions ``dims`` of ``encode(images)``, by class.
 
-    Parameters
-    ----------
-    encode
-        Callable mapping images ``(N, C, H, W)`` to codes ``(N, k)``.
-    images, labels
-        The data to encode and its integer labels.
-    class_names
-        Legend entry of each label value.
-    dims
-        The two code dimensions to plot.
-    max_points
-        Plot at most this many (the first ones).
-    axis_labels, title
-        Names of the axes (default ``"z[i]"``) and an optional title.
+    ``encode`` maps images ``(N, C, H, W)`` to codes ``(N, k)``; ``labels``
+    are integers naming ``class_names``; the first ``max_points`` are drawn;
+    ``axis_labels`` default to ``"z[i]"``.
     """
     x = validate_images(images, name="images")
     labels = validate_labels(labels, n=len(x), n_classes=len(class_names))
@@ -101,18 +90,9 @@ def plot_latent_traversal(
 ) -> Figure:
     """Row ``i``: ``decode(base_code + offset * e_dims[i])`` for each offset.
 
-    Parameters
-    ----------
-    decode
-        Callable mapping codes ``(N, k)`` to images, e.g. ``model.decode``.
-    base_code
-        Code ``(k,)`` to start from (often zeros or a mean code).
-    dims, offsets
-        Code dimensions to move along (rows) and amounts to add (columns).
-    dim_labels
-        Row labels; default ``"z[i]"``.
-    cell_size
-        Size of one image in inches.
+    ``decode`` maps codes ``(N, k)`` to images (e.g. ``model.decode``);
+    ``base_code`` ``(k,)`` is often zeros or a mean code; ``dim_labels``
+    default to ``"z[i]"``; ``cell_size`` is one image's inches.
     """
     base = validate_vector(base_code, name="base_code")
     for name, values in (("dims", dims), ("offsets", offsets)):
