@@ -61,9 +61,9 @@ def _histogram(ax, y, s, *, names, bins, log_scores, threshold) -> None:
     values = np.log10(s) if log_scores else s
     edges = np.histogram_bin_edges(values, bins=bins)
     for label, color in ((0, _NORMAL_COLOR), (1, _ANOMALY_COLOR)):
+        count = int((y == label).sum())
         ax.hist(values[y == label], bins=edges, density=True, alpha=0.55,
-                color=color,
-                label=f"{names[label]} ({int((y == label).sum())})")  # fmt: skip
+                color=color, label=f"{names[label]} ({count})")
     ax.set_xlabel("log10(score)" if log_scores else "score")
     ax.set_ylabel("density")
     if threshold is not None:

@@ -42,7 +42,7 @@ def _tile(
     title: str | None,
     cell_size: float,
 ) -> Figure:
-    """2-D arrays in a grid; ``style(tile)`` gives each one's imshow options."""
+    """2-D arrays in a grid; ``style(tile)`` gives each one's imshow keys."""
     ncols = validate_positive_int(ncols, name="ncols")
     cell_size = validate_positive_float(cell_size, name="cell_size")
     if titles is not None and len(titles) != len(tiles):

@@ -198,7 +198,8 @@ def interactive_figure(
     shown first (default the first values); ``dpi`` sets the frames'
     resolution. Make the result the cell's last expression.
     """
-    validate_callable(draw, name="draw", example="a function returning a Figure")
+    validate_callable(draw, name="draw", example="a function returning a "
+                      "Figure")
     two = not isinstance(name, str)
     if two and not isinstance(name, (list, tuple)):
         raise TypeError(
