@@ -66,11 +66,6 @@ class InteractiveFigure:
         self.dpi = dpi
         self._frames: list[bytes] | None = None
 
-    @property
-    def name(self) -> str:
-        """The parameter names joined for display."""
-        return ", ".join(self.names)
-
     def _combinations(self) -> list[tuple]:
         return list(itertools.product(*self.values))
 
@@ -127,7 +122,7 @@ class InteractiveFigure:
             f'oninput="{html.escape(_ON_INPUT)}" style="width:22em"/>'
             f"<output>{ls[start]}</output></label>"
             for name, vs, ls, start in zip(self.names, self.values, labels,
-                                           starts)  # fmt: skip
+                                           starts)
         )
         return (f'<div class="aeutils-interactive" id="{uid}">{sliders}'
                 f"{images}</div>")  # fmt: skip
