@@ -195,3 +195,56 @@ def test_labelled_functions_reject_bad_input(labels, scores, message):
         viz.plot_roc_pr(labels, {"model": scores})
     with pytest.raises(ValueError, match=message):
         viz.plot_score_histograms(labels, scores)
+
+
+# ---------------------------------------------------------------- issue 19
+def test_one_class_split_says_when_the_normal_class_is_absent():
+    two = ImageDataset(
+        images=torch.rand(20, 1, 8, 8), labels=torch.arange(20) % 2,
+        class_names=["a", "b", "c"],
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="normal_class 2") as error:
+        anomaly.one_class_split(two, two, 2, val_size=5)
+    assert "-1" not in str(error.value)
+    with pytest.raises(TypeError, match="seed"):
+        anomaly.one_class_split(two, two, 0, val_size=5, seed="a")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"latent_dim": "8"}, TypeError),
+        ({"latent_dim": 2.5}, TypeError),
+        ({"latent_dim": 0}, ValueError),
+        ({"hidden_dims": 256}, TypeError),
+        ({"hidden_dims": (0,)}, ValueError),
+    ],
+)
+def test_fit_reconstruction_detector_refuses_bad_sizes(kwargs, error):
+    name = next(iter(kwargs))
+    with pytest.raises(error, match=name):
+        anomaly.fit_reconstruction_detector(IMAGES, epochs=1, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [(8, 3, 32, 32), (8, 7), (8, 3, 16)],
+    ids=["rgb", "rows", "windows"],
+)
+def test_fit_reconstruction_detector_takes_its_shape_from_the_data(shape):
+    x = torch.rand(shape)
+    model, _ = anomaly.fit_reconstruction_detector(
+        x, latent_dim=2, hidden_dims=(8,), epochs=1
+    )
+    assert anomaly.reconstruction_scores(model, x).shape == (8,)
+
+
+def test_thresholds_take_numpy_and_0d_numbers():
+    normal = SCORES[LABELS == 0]
+    assert anomaly.threshold_from_normal(
+        normal, target_fpr=np.float32(0.05)
+    ) == pytest.approx(anomaly.threshold_from_normal(normal))
+    anomaly.threshold_from_normal(normal, target_fpr=torch.tensor(0.05))
+    anomaly.threshold_summary(LABELS, SCORES, np.float32(1.0))
+    with pytest.raises(TypeError, match="threshold"):
+        anomaly.threshold_summary(LABELS, SCORES, "0.5")

@@ -160,7 +160,90 @@ def test_bad_threshold_is_explained(kwargs, error, match):
 def test_bad_inputs_are_explained():
     with pytest.raises(ValueError, match="2-D matrix"):
         latent.activation_stats(torch.ones(3, 2, 2))
-    with pytest.raises(ValueError, match="between 0 and 1"):
+    with pytest.raises(ValueError, match=r"units\[0\] must be in 0..1"):
         latent.top_activating(torch.ones(5, 2), units=[2], k=1)
     with pytest.raises(ValueError, match="between 1 and 5"):
         latent.top_activating(torch.ones(5, 2), units=[0], k=6)
+
+
+# ---------------------------------------------------------------- issue 19
+X8 = torch.rand(6, 1, 8, 8, generator=torch.Generator().manual_seed(1))
+LINEAR = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 3))
+
+
+def _nan_codes(batch):
+    return batch.flatten(1)[:, :3] * float("nan")
+
+
+@pytest.mark.parametrize(
+    "measure", [latent.code_sensitivity, latent.jacobian_norm]
+)
+def test_an_encoder_returning_nan_is_refused(measure):
+    with pytest.raises(ValueError, match="NaN"):
+        measure(_nan_codes, X8)
+
+
+def test_code_sensitivity_refuses_an_infinite_sigma_and_takes_numpy():
+    import numpy as np
+
+    with pytest.raises(ValueError, match="sigma"):
+        latent.code_sensitivity(LINEAR, X8, sigma=float("inf"))
+    assert torch.isfinite(
+        latent.code_sensitivity(LINEAR, X8, sigma=np.float32(0.01))
+    ).all()
+
+
+@pytest.mark.parametrize(
+    "measure", [latent.code_sensitivity, latent.jacobian_norm]
+)
+def test_a_vae_encode_is_measured_on_its_mean(measure):
+    from aeutils.models import VariationalAutoencoder
+
+    vae = VariationalAutoencoder(latent_dim=2, hidden_dim=8)
+    x = torch.rand(4, 1, 28, 28)
+    expected = measure(lambda b: vae.encode(b)[0], x)
+    assert torch.allclose(measure(vae.encode, x), expected)
+
+
+@pytest.mark.parametrize(
+    "measure", [latent.code_sensitivity, latent.jacobian_norm]
+)
+def test_a_batchnorm_encoder_in_train_mode_is_measured_in_eval_mode(measure):
+    encoder = torch.nn.Sequential(
+        torch.nn.Flatten(), torch.nn.Linear(64, 3), torch.nn.BatchNorm1d(3)
+    )
+    encoder.train()
+    first = measure(encoder, X8)
+    assert encoder.training
+    # In eval mode an image's result does not depend on its batch.
+    assert torch.allclose(measure(encoder, X8[:1]), first[:1], atol=1e-5)
+
+
+def test_activation_stats_counts_negative_codes_as_active():
+    codes = torch.rand(30, 5, generator=torch.Generator().manual_seed(0))
+    positive = latent.activation_stats(codes)
+    negative = latent.activation_stats(-codes)
+    assert negative.dead_units == 0
+    assert negative.active_fraction == positive.active_fraction
+
+
+@pytest.mark.parametrize("units", [[0.5, 1.7], [True, False], "01", []])
+def test_top_activating_refuses_units_that_are_not_indices(units):
+    with pytest.raises(TypeError, match="units"):
+        latent.top_activating(torch.rand(10, 3), units=units)
+
+
+DECODER = torch.nn.Sequential(
+    torch.nn.Linear(4, 64), torch.nn.Unflatten(1, (1, 8, 8))
+)
+
+
+def test_decode_codes_names_the_code_width_when_it_does_not_fit():
+    with pytest.raises(ValueError, match="code width 5"):
+        latent.decode_codes(DECODER, torch.zeros(2, 5))
+
+
+def test_decode_codes_blames_nan_codes_not_the_model():
+    with pytest.raises(ValueError, match="codes holds 8 NaN") as error:
+        latent.decode_codes(DECODER, torch.full((2, 4), float("nan")))
+    assert "model" not in str(error.value)

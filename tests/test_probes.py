@@ -103,3 +103,45 @@ def test_retrieval_precision_counts_neighbours_of_the_same_class():
         probes.retrieval_precision(queries, np.array([0, 0]), index, index_labels, k=5)
     with pytest.raises(ValueError, match="same number of columns"):
         probes.retrieval_precision(np.zeros((2, 2)), np.array([0, 0]), index, index_labels)
+
+
+# ---------------------------------------------------------------- issue 19
+CODES = np.random.default_rng(0).normal(size=(50, 3))
+CLASSES = np.arange(50) % 2
+
+
+def test_linear_probe_refuses_a_bad_max_iter():
+    with pytest.raises(ValueError, match="max_iter"):
+        probes.linear_probe(CODES, CLASSES, CODES, CLASSES, max_iter=-1)
+
+
+def test_knn_probe_refuses_more_neighbours_than_training_codes():
+    with pytest.raises(ValueError, match="n_neighbors must be between 1 and"):
+        probes.knn_probe(CODES, CLASSES, CODES, CLASSES, n_neighbors=100)
+    result = probes.knn_probe(
+        CODES, CLASSES, CODES, CLASSES, n_neighbors=np.int64(1)
+    )
+    assert result.accuracy == 1.0
+
+
+def test_string_class_labels_work_in_every_probe():
+    names = np.array(["coat", "shirt"])[CLASSES]
+    for probe in (probes.linear_probe, probes.knn_probe):
+        assert probe(CODES, names, CODES, names).accuracy == probe(
+            CODES, CLASSES, CODES, CLASSES
+        ).accuracy
+    assert probes.clustering_scores(CODES, names, n_clusters=2) == (
+        probes.clustering_scores(CODES, CLASSES, n_clusters=2)
+    )
+    assert probes.retrieval_precision(
+        CODES[:10], names[:10], CODES[10:], names[10:], k=3
+    ).precision == probes.retrieval_precision(
+        CODES[:10], CLASSES[:10], CODES[10:], CLASSES[10:], k=3
+    ).precision
+    # one coding for both sets, even when the test set lacks a class
+    only_shirts = np.array(["shirt"] * 50)
+    assert probes.linear_probe(
+        CODES, names, CODES, only_shirts
+    ).accuracy == probes.linear_probe(
+        CODES, CLASSES, CODES, np.ones(50, dtype=int)
+    ).accuracy

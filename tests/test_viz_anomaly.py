@@ -50,3 +50,44 @@ def test_error_maps_errors():
         viz.plot_error_maps(IMAGES[:4], IMAGES[:4], titles=["a"])
     with pytest.raises(ValueError, match="same shape"):
         viz.plot_error_maps(IMAGES[:4], IMAGES[:3])
+
+
+# ---------------------------------------------------------------- issue 19
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"threshold": float("nan")}, ValueError, "threshold"),
+        ({"threshold": -1.0}, ValueError, "log_scores=False"),
+        ({"threshold": "0.5"}, TypeError, "threshold"),
+        ({"names": ("only",)}, TypeError, "names"),
+        ({"bins": 0}, ValueError, "bins"),
+    ],
+)
+def test_histogram_arguments_are_checked(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        viz.plot_score_histograms(LABELS, SCORES, **kwargs)
+
+
+@pytest.mark.parametrize("scores", [-SCORES, SCORES * 0, SCORES - 1])
+def test_non_positive_scores_on_the_log_axis_are_refused(scores):
+    with pytest.raises(ValueError, match="log_scores=False"):
+        viz.plot_score_histograms(LABELS, scores)
+    viz.plot_score_histograms(LABELS, scores, log_scores=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [({"bins": 0}, ValueError), ({"names": ("only",)}, TypeError)],
+)
+def test_plot_threshold_checks_its_arguments(kwargs, error):
+    with pytest.raises(error, match=next(iter(kwargs))):
+        viz.plot_threshold(LABELS, SCORES, 1.0, **kwargs)
+
+
+def test_error_maps_refuse_a_zero_cell_and_explain_sensor_windows():
+    with pytest.raises(ValueError, match="cell_size"):
+        viz.plot_error_maps(IMAGES[:2], IMAGES[:2], cell_size=0)
+    windows = torch.rand(3, 2, 16)
+    with pytest.raises(ValueError, match="sensor windows") as error:
+        viz.plot_error_maps(windows, windows)
+    assert "unsqueeze" not in str(error.value)

@@ -73,3 +73,31 @@ def test_plot_rate_distortion_needs_positive_bytes():
     assert fig.axes[0].get_xscale() == "log"
     with pytest.raises(ValueError, match="positive"):
         viz.plot_rate_distortion(rd.assign(bytes=0))
+
+
+# ---------------------------------------------------------------- issue 19
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    "draw, name",
+    [
+        (lambda: viz.plot_loss_curves(History(train_loss=[1.0, NAN])),
+         "train_loss"),
+        (lambda: viz.plot_loss_curves(
+            History(train_loss=[1.0, 0.5]), baselines={"PCA": NAN}),
+         "baselines"),
+        (lambda: viz.plot_explained_variance([0.5, NAN]),
+         "explained_variance_ratio"),
+        (lambda: viz.plot_per_component({"a": [1.0, NAN]}, ylabel="y"),
+         "series"),
+    ],
+)  # fmt: skip
+def test_curves_refuse_nan(draw, name):
+    with pytest.raises(ValueError, match=name):
+        draw()
+
+
+def test_loss_curves_refuse_what_is_not_a_history():
+    with pytest.raises(TypeError, match="History"):
+        viz.plot_loss_curves({"a": [1.0, 0.5]})

@@ -29,3 +29,8 @@ def test_figure_to_png_respects_dpi():
     width = lambda png: int.from_bytes(png[16:20], "big")  # noqa: E731 (IHDR width field)
     assert small[:4] == large[:4] == b"\x89PNG"
     assert width(large) == pytest.approx(4 * width(small), abs=4)
+
+
+def test_figure_to_png_refuses_what_is_not_a_figure():
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        viz.figure_to_png(None)

@@ -51,3 +51,8 @@ def test_plot_components_symmetric_colour_scale():
     with pytest.raises(ValueError, match="99 values per row, which is not a square"):
         viz.plot_components(torch.randn(5, 99))
 
+
+
+def test_image_rows_refuse_a_zero_cell():
+    with pytest.raises(ValueError, match="cell_size"):
+        viz.plot_image_rows({"a": IMAGES[:3]}, cell_size=0)

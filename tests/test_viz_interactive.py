@@ -133,3 +133,14 @@ def test_two_parameter_widget_redraws_on_either_slider():
 def test_two_parameter_figure_validates(kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         viz.interactive_figure(_draw_two, **kwargs)
+
+
+@pytest.mark.parametrize("name", [None, 5])
+def test_interactive_figure_refuses_a_name_that_is_not_a_label(name):
+    with pytest.raises(TypeError, match="name"):
+        viz.interactive_figure(lambda v: None, name=name, values=[1, 2])
+
+
+def test_interactive_figure_refuses_values_that_are_not_a_list():
+    with pytest.raises(TypeError, match="values"):
+        viz.interactive_figure(lambda v: None, name="k", values=5)

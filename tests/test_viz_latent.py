@@ -40,7 +40,7 @@ def test_plot_latent_traversal_moves_one_dimension_per_row():
     assert len(_image_axes(fig)) == 6
     codes = decoded[0]
     assert codes[:3, 0].tolist() == [-1, 0, 1] and codes[3:, 2].tolist() == [-1, 0, 1]
-    with pytest.raises(ValueError, match=r"dims must lie in \[0, 2\]"):
+    with pytest.raises(ValueError, match=r"dims\[0\] must be in 0..2"):
         viz.plot_latent_traversal(decode, torch.zeros(3), dims=[3], offsets=[1])
 
 
@@ -58,3 +58,43 @@ def test_plot_embeddings_rejects_points_that_are_not_2d():
         viz.plot_embeddings({"a": torch.randn(12, 3)}, LABELS, ["x", "y", "z"])
     with pytest.raises(ValueError, match="empty"):
         viz.plot_embeddings({}, LABELS, ["x", "y", "z"])
+
+
+# ---------------------------------------------------------------- issue 19
+def test_latent_scatter_refuses_nan_codes_instead_of_dropping_them():
+    def encode(batch):
+        codes = batch.flatten(1)[:, :2].clone()
+        codes[::3] = float("nan")
+        return codes
+
+    with pytest.raises(ValueError, match="NaN"):
+        viz.plot_latent_scatter(encode, IMAGES, LABELS, ["a", "b", "c"])
+
+
+DECODE_2D = torch.nn.Sequential(
+    torch.nn.Linear(2, 784), torch.nn.Unflatten(1, (1, 28, 28))
+)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"dims": [0.5]}, TypeError, r"dims\[0\]"),
+        ({"dims": [True]}, TypeError, r"dims\[0\]"),
+        ({"dims": [2]}, ValueError, r"dims\[0\]"),
+        ({"dims": 0}, TypeError, "dims"),
+        ({"offsets": [float("nan")]}, ValueError, "offsets"),
+        ({"offsets": []}, TypeError, "offsets"),
+    ],
+)
+def test_latent_traversal_checks_dims_and_offsets(kwargs, error, match):
+    arguments = {"dims": [0, 1], "offsets": [-1.0, 1.0], **kwargs}
+    with pytest.raises(error, match=match):
+        viz.plot_latent_traversal(DECODE_2D, torch.zeros(2), **arguments)
+
+
+def test_latent_grid_refuses_a_zero_size():
+    with pytest.raises(ValueError, match="size"):
+        viz.plot_latent_grid(
+            DECODE_2D, x_range=(-1, 1), y_range=(-1, 1), steps=2, size=0
+        )

@@ -1,17 +1,8 @@
-"""Figures, sized to be readable at the book's column width.
+"""Figures, readable at the book's column width (``viz.plot_...``).
 
-One module per kind of figure; every public name is re-exported here, so
-chapters call ``viz.plot_reconstructions(...)``, ``viz.plot_roc_pr(...)``:
-
-- :mod:`aeutils.viz.figures`: :class:`NotebookFigure`, :func:`figure_to_png`
-  and the helpers the other modules share;
-- :mod:`aeutils.viz.images`: image grids, reconstructions, components, rows;
-- :mod:`aeutils.viz.latent`: codes scattered by class, decoded latent grids,
-  traversals (encoder/decoder callables, on their module's device);
-- :mod:`aeutils.viz.curves`: loss curves, explained variance, per-component bars;
-- :mod:`aeutils.viz.anomaly`: score histograms, ROC/PR, thresholds, error maps;
-- :mod:`aeutils.viz.interactive`: figures with sliders that also work in the
-  static book (:func:`interactive_figure`).
+Modules: :mod:`~aeutils.viz.figures` (shared set-up), ``images``,
+``latent``, ``curves``, ``anomaly`` and ``interactive`` (sliders that also
+work in the static book); every public name is re-exported here.
 """
 
 from .anomaly import *  # noqa: F403

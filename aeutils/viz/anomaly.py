@@ -1,9 +1,7 @@
-"""Figures of anomaly detection: score histograms, ROC/PR curves, thresholds, error maps.
+"""Anomaly figures: score histograms, ROC/PR curves, thresholds, error maps.
 
-:func:`plot_score_histograms`, :func:`plot_roc_pr`, :func:`plot_threshold` and
-:func:`plot_error_maps`, re-exported by :mod:`aeutils.anomaly` (import them
-from there). Conventions as in that module: label 1 means *anomalous*, 0
-*normal*, and a higher score means more anomalous.
+As in :mod:`aeutils.anomaly`: label 1 means *anomalous*, 0 *normal*, and a
+higher score means more anomalous.
 """
 
 from __future__ import annotations
@@ -21,22 +19,56 @@ from sklearn.metrics import (
 )
 
 from ..anomaly import threshold_summary
+from ..validation import (
+    validate_binary_labels,
+    validate_images,
+    validate_mapping,
+    validate_positive_float,
+    validate_positive_int,
+    validate_real,
+    validate_same_shape,
+)
 from .figures import NotebookFigure, image_axes, to_numpy_images
-from ..validation import validate_binary_labels, validate_images, validate_positive_int, validate_same_shape
 
-__all__ = ["plot_error_maps", "plot_roc_pr", "plot_score_histograms", "plot_threshold"]
+__all__ = [
+    "plot_error_maps",
+    "plot_roc_pr",
+    "plot_score_histograms",
+    "plot_threshold",
+]
 
 _NORMAL_COLOR, _ANOMALY_COLOR = "#1f77b4", "#d62728"
 
 
-def _histogram(ax, y: np.ndarray, s: np.ndarray, *, names, bins: int, log_scores: bool) -> None:
-    values = np.log10(np.maximum(s, 1e-12)) if log_scores else s
+def _histogram(ax, y, s, *, names, bins, log_scores, threshold) -> None:
+    """Both groups' histograms and the threshold line, on one axis."""
+    bins = validate_positive_int(bins, name="bins")
+    if isinstance(names, str) or not isinstance(names, Sequence) or len(
+        names
+    ) != 2 or not all(isinstance(n, str) for n in names):
+        raise TypeError(
+            "names must be a pair of strings (normal, anomalous), e.g. "
+            f"('normal', 'anomalous'), got {names!r}."
+        )
+    if threshold is not None:
+        threshold = validate_real(threshold, name="threshold")
+    if log_scores and (s.min() <= 0 or (threshold or 1) <= 0):
+        raise ValueError(
+            "log_scores=True needs positive scores and threshold (a log "
+            f"axis), got min score {s.min():.3g} and threshold {threshold}; "
+            "pass log_scores=False for signed scores."
+        )
+    values = np.log10(s) if log_scores else s
     edges = np.histogram_bin_edges(values, bins=bins)
-    for label, name, color in ((0, names[0], _NORMAL_COLOR), (1, names[1], _ANOMALY_COLOR)):
-        ax.hist(values[y == label], bins=edges, density=True, alpha=0.55, color=color,
-                label=f"{name} ({int((y == label).sum())})")  # fmt: skip
+    for label, color in ((0, _NORMAL_COLOR), (1, _ANOMALY_COLOR)):
+        count = int((y == label).sum())
+        ax.hist(values[y == label], bins=edges, density=True, alpha=0.55,
+                color=color, label=f"{names[label]} ({count})")
     ax.set_xlabel("log10(score)" if log_scores else "score")
     ax.set_ylabel("density")
+    if threshold is not None:
+        cut = np.log10(threshold) if log_scores else threshold
+        ax.axvline(cut, color="black", linestyle="--", label="threshold")
 
 
 def plot_score_histograms(
@@ -51,30 +83,16 @@ def plot_score_histograms(
 ) -> Figure:
     """Overlaid, normalised histograms of normal and anomalous scores.
 
-    Parameters
-    ----------
-    labels, scores
-        As in :func:`threshold_summary`.
-    threshold
-        Optional cut-off drawn as a vertical line.
-    names
-        Legend names of the normal and the anomalous group.
-    bins
-        Number of bins, shared by both groups.
-    log_scores
-        Bin ``log10(score)``: reconstruction errors are skewed, and on a log
-        axis both groups are visible.
-    title
-        Optional title.
+    ``labels`` and ``scores`` as in :func:`aeutils.anomaly.threshold_summary`;
+    an optional ``threshold`` line; ``names`` of the two groups; ``bins``
+    shared by both; ``log_scores`` bins ``log10(score)`` (positive scores
+    only), where skewed errors of both groups are visible.
     """
     y, s = validate_binary_labels(labels, scores)
-    bins = validate_positive_int(bins, name="bins")
     fig = NotebookFigure(figsize=(7.5, 3.2))
     ax = fig.subplots()
-    _histogram(ax, y, s, names=names, bins=bins, log_scores=log_scores)
-    if threshold is not None:
-        cut = np.log10(max(threshold, 1e-12)) if log_scores else threshold
-        ax.axvline(cut, color="black", linestyle="--", label="threshold")
+    _histogram(ax, y, s, names=names, bins=bins, log_scores=log_scores,
+               threshold=threshold)  # fmt: skip
     ax.legend(frameon=False)
     if title:
         ax.set_title(title)
@@ -82,41 +100,42 @@ def plot_score_histograms(
     return fig
 
 
-def plot_roc_pr(labels: object, scores: Mapping[str, object], *, title: str | None = None) -> Figure:
-    """ROC and precision-recall curves of several detectors on the same labels.
+def plot_roc_pr(
+    labels: object,
+    scores: Mapping[str, object],
+    *,
+    title: str | None = None,
+) -> Figure:
+    """ROC and precision-recall curves of detectors on the same labels.
 
-    Parameters
-    ----------
-    labels
-        ``1`` for anomalous, ``0`` for normal.
-    scores
-        ``{detector name: scores}``; AUROC and average precision (from
-        scikit-learn) are shown in the legends.
-    title
-        Optional title of the figure.
+    ``scores`` is ``{detector name: scores}``; the legends show AUROC and
+    average precision (scikit-learn).
     """
-    if not isinstance(scores, Mapping) or not scores:
-        raise ValueError("scores must be a non-empty {name: scores} mapping.")
-    checked = {name: validate_binary_labels(labels, s) for name, s in scores.items()}
+    scores = validate_mapping(scores, name="scores", example="{name: scores}")
+    checked = {n: validate_binary_labels(labels, s) for n, s in scores.items()}
     fig = NotebookFigure(figsize=(7.5, 3.6))
     roc_ax, pr_ax = fig.subplots(1, 2)
     for i, (name, (y, s)) in enumerate(checked.items()):
-        color = f"C{i % 10}"
         fpr, tpr, _ = roc_curve(y, s)
-        roc_ax.plot(fpr, tpr, color=color, label=f"{name} ({roc_auc_score(y, s):.3f})")
+        roc_ax.plot(fpr, tpr, color=f"C{i % 10}",
+                    label=f"{name} ({roc_auc_score(y, s):.3f})")
         precision, recall, _ = precision_recall_curve(y, s)
-        pr_ax.plot(recall, precision, color=color,
-                   label=f"{name} ({average_precision_score(y, s):.3f})")  # fmt: skip
+        pr_ax.plot(recall, precision, color=f"C{i % 10}",
+                   label=f"{name} ({average_precision_score(y, s):.3f})")
     base_rate = float(next(iter(checked.values()))[0].mean())
-    roc_ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="chance (0.5)")
-    pr_ax.axhline(base_rate, color="grey", linestyle=":", label=f"chance ({base_rate:.2f})")
-    roc_ax.set(xlabel="false-positive rate", ylabel="true-positive rate (recall)",
-               title="ROC (legend: AUROC)")  # fmt: skip
-    pr_ax.set(xlabel="recall", ylabel="precision", title="Precision-recall (legend: AP)")
-    for ax in (roc_ax, pr_ax):
+    roc_ax.plot([0, 1], [0, 1], color="grey", linestyle=":",
+                label="chance (0.5)")
+    pr_ax.axhline(base_rate, color="grey", linestyle=":",
+                  label=f"chance ({base_rate:.2f})")
+    roc_ax.set(xlabel="false-positive rate",
+               ylabel="true-positive rate (recall)",
+               title="ROC (legend: AUROC)")
+    pr_ax.set(xlabel="recall", ylabel="precision",
+              title="Precision-recall (legend: AP)")
+    for ax, corner in ((roc_ax, "lower right"), (pr_ax, "lower left")):
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
-        ax.legend(fontsize=8, frameon=False, loc="lower right" if ax is roc_ax else "lower left")
+        ax.legend(fontsize=8, frameon=False, loc=corner)
     if title:
         fig.suptitle(title)
     fig.tight_layout()
@@ -131,34 +150,27 @@ def plot_threshold(
     names: tuple[str, str] = ("normal", "anomalous"),
     bins: int = 60,
 ) -> Figure:
-    """Histogram with the cut line next to the confusion matrix it gives.
+    """Histogram with the cut line beside the confusion matrix it gives.
 
-    The title states precision, recall and false-positive rate, so one figure
-    shows everything a threshold decides (the chapter's slider redraws it).
-
-    Parameters
-    ----------
-    labels, scores, threshold
-        As in :func:`threshold_summary`.
-    names
-        Names of the normal and the anomalous group.
-    bins
-        Number of histogram bins.
+    The title states precision, recall and false-positive rate. Arguments
+    as in :func:`plot_score_histograms` (log scores).
     """
     summary = threshold_summary(labels, scores, threshold)
     y, s = validate_binary_labels(labels, scores)
     fig = NotebookFigure(figsize=(7.5, 3.2))
     hist_ax, matrix_ax = fig.subplots(1, 2, width_ratios=(1.8, 1))
-    _histogram(hist_ax, y, s, names=names, bins=bins, log_scores=True)
-    hist_ax.axvline(np.log10(max(threshold, 1e-12)), color="black", linestyle="--",
-                    label="threshold")  # fmt: skip
+    _histogram(hist_ax, y, s, names=names, bins=bins, log_scores=True,
+               threshold=summary.threshold)  # fmt: skip
     hist_ax.legend(fontsize=8, frameon=False)
-    display = ConfusionMatrixDisplay(summary.confusion, display_labels=list(names))
-    display.plot(ax=matrix_ax, colorbar=False, cmap="Blues", values_format="d")
+    display = ConfusionMatrixDisplay(summary.confusion,
+                                     display_labels=list(names))
+    display.plot(ax=matrix_ax, colorbar=False, cmap="Blues",
+                 values_format="d")
     matrix_ax.set(xlabel="flagged as", ylabel="true")
     fig.suptitle(
-        f"threshold {threshold:.4g}: precision {summary.precision:.2f}, "
-        f"recall {summary.recall:.2f}, FPR {summary.false_positive_rate:.3f}",
+        f"threshold {summary.threshold:.4g}: precision "
+        f"{summary.precision:.2f}, recall {summary.recall:.2f}, "
+        f"FPR {summary.false_positive_rate:.3f}",
         fontsize=11,
     )
     fig.tight_layout()
@@ -172,33 +184,28 @@ def plot_error_maps(
     titles: Sequence[str] | None = None,
     cell_size: float = 1.1,
 ) -> Figure:
-    """Originals, reconstructions and per-pixel squared errors, one column each.
+    """Rows "image", "rebuilt" and "sq. error" (one shared colour scale).
 
-    The rows are labelled "image", "rebuilt" and "sq. error" (short, so that
-    they fit beside small images).
-
-    The error row shows *where* an image differs from what the model expects;
-    all error maps share one colour scale so they can be compared.
-
-    Parameters
-    ----------
-    images
-        Originals, ``(N, C, H, W)`` in ``[0, 1]``.
-    reconstructions
-        Same shape.
-    titles
-        Optional caption per column (e.g. class and score).
-    cell_size
-        Size of one image in inches; reduced so the figure fits the book's
-        7.5 inches.
+    ``images`` ``(N, C, H, W)`` in ``[0, 1]`` and ``reconstructions`` of the
+    same shape; ``titles`` captions each column; ``cell_size`` (inches) is
+    reduced so the figure fits the book's 7.5 inches.
     """
+    cell_size = validate_positive_float(cell_size, name="cell_size")
+    if getattr(images, "ndim", 4) == 3:
+        raise ValueError(
+            "images has shape (N, C, T): plot_error_maps draws images "
+            "(N, C, H, W) in [0, 1], not sensor windows; plot a window's "
+            "squared error per channel over time instead (a line plot)."
+        )
     x = validate_images(images, name="images")
-    x_hat = validate_images(reconstructions, name="reconstructions", value_range=None)
+    x_hat = validate_images(
+        reconstructions, name="reconstructions", value_range=None
+    )
     validate_same_shape(x, x_hat, names=("images", "reconstructions"))
-    if titles is not None and len(titles) != len(x):
-        raise ValueError(f"titles has {len(titles)} entries for {len(x)} images.")
-    errors = (x.double() - x_hat.double()).pow(2).mean(dim=1).numpy()
     n = len(x)
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"titles has {len(titles)} entries for {n} images.")
+    errors = (x.double() - x_hat.double()).pow(2).mean(dim=1).numpy()
     cell_size = min(cell_size, 6.6 / n)
     fig = NotebookFigure(figsize=(n * cell_size + 0.9, 3 * cell_size + 0.5))
     axes = image_axes(fig, 3, n)
@@ -207,7 +214,8 @@ def plot_error_maps(
     for j in range(n):
         for i, tiles in enumerate(rows):
             axes[i, j].imshow(tiles[j], cmap="gray", vmin=0.0, vmax=1.0)
-        heat = axes[2, j].imshow(errors[j], cmap="inferno", vmin=0.0, vmax=vmax)
+        heat = axes[2, j].imshow(errors[j], cmap="inferno", vmin=0.0,
+                                 vmax=vmax)  # fmt: skip
         if titles is not None:
             axes[0, j].set_title(titles[j], fontsize=8)
     for i, name in enumerate(("image", "rebuilt", "sq. error")):

@@ -1,21 +1,19 @@
-"""The shared figure class and the pieces every figure module uses.
-
-:class:`NotebookFigure` (a figure that shows itself once in a notebook),
-:func:`figure_to_png`, the class colours :data:`CLASS_COLORS`, and the
-helpers :func:`to_numpy_images` and :func:`image_axes` that turn image
-tensors into arrays and lay out tick-less image axes.
-"""
+"""The shared figure class and the set-up every figure module uses."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ..validation import validate_images, validate_positive_float, validate_positive_int
+from ..validation import (
+    validate_images,
+    validate_positive_float,
+    validate_positive_int,
+)
 
 __all__ = [
     "CLASS_COLORS",
@@ -23,6 +21,8 @@ __all__ = [
     "NotebookFigure",
     "figure_to_png",
     "image_axes",
+    "image_rows",
+    "scatter_by_class",
     "to_numpy_images",
 ]
 
@@ -37,26 +37,26 @@ CLASS_COLORS = [
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
-    """PNG bytes of ``fig``, cropped to its content; ``dpi=None`` uses the figure's own.
+    """PNG bytes of ``fig`` on opaque white, cropped to its content.
 
-    The background is opaque white (Jupyter's inline backend would make it
-    transparent), so the figure stays readable on the book's dark theme.
+    ``dpi=None`` uses the figure's own; the white background keeps it
+    readable on the book's dark theme.
     """
+    if not isinstance(fig, Figure):
+        raise TypeError(
+            f"fig must be a matplotlib Figure (what the viz functions "
+            f"return), got {type(fig).__name__}."
+        )
     if dpi is not None:
         dpi = validate_positive_float(dpi, name="dpi")
     buffer = io.BytesIO()
-    fig.savefig(
-        buffer, format="png", dpi=dpi or "figure", bbox_inches="tight", facecolor="white"
-    )
+    fig.savefig(buffer, format="png", dpi=dpi or "figure",
+                bbox_inches="tight", facecolor="white")  # fmt: skip
     return buffer.getvalue()
 
 
 class NotebookFigure(Figure):
-    """A Figure that renders itself as PNG in Jupyter.
-
-    IPython registers its PNG formatter for figures only once pyplot has been
-    used; this repr makes a figure show even in a cell that runs before that.
-    """
+    """A Figure that shows itself as PNG in Jupyter, even before pyplot."""
 
     def _repr_png_(self) -> bytes:
         return figure_to_png(self)
@@ -70,7 +70,7 @@ def to_numpy_images(images: torch.Tensor) -> np.ndarray:
 
 
 def image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
-    """A grid of axes without ticks or frames, for images."""
+    """A 2-D grid of axes without ticks or frames, for images."""
     nrows = validate_positive_int(nrows, name="nrows")
     ncols = validate_positive_int(ncols, name="ncols")
     axes = np.atleast_2d(fig.subplots(nrows, ncols, squeeze=False))
@@ -80,3 +80,49 @@ def image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
         for spine in ax.spines.values():
             spine.set_visible(False)
     return axes
+
+
+def image_rows(
+    rows: Sequence[tuple[str, torch.Tensor]],
+    *,
+    cell_size: float,
+    column_titles: Sequence[str] | None = None,
+    title: str | None = None,
+    label_width: float = 1.6,
+    extra_height: float = 0.0,
+) -> Figure:
+    """Rows of grey images (clamped to [0, 1]), a label left of each row.
+
+    ``rows`` is a list of ``(label, images (n, C, H, W))`` with the same
+    ``n``; ``label_width`` and ``extra_height`` are inches of margin.
+    """
+    cell_size = validate_positive_float(cell_size, name="cell_size")
+    n = len(rows[0][1])
+    height = len(rows) * cell_size + extra_height + (0.4 if title else 0)
+    fig = NotebookFigure(figsize=(n * cell_size + label_width, height))
+    axes = image_axes(fig, len(rows), n)
+    for r, (label, images) in enumerate(rows):
+        shown = to_numpy_images(images.clamp(0, 1))
+        for c in range(n):
+            axes[r, c].imshow(shown[c], cmap="gray", vmin=0.0, vmax=1.0)
+            if r == 0 and column_titles is not None:
+                axes[r, c].set_title(column_titles[c], fontsize=9)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center",
+                              fontsize=10)  # fmt: skip
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def scatter_by_class(
+    ax, points: np.ndarray, labels: np.ndarray, class_names: Sequence[str],
+    *, size: float, alpha: float,
+) -> None:  # fmt: skip
+    """Scatter 2-D ``points`` on ``ax``, one coloured series per class."""
+    size = validate_positive_float(size, name="size")
+    for value, name in enumerate(class_names):
+        mask = labels == value
+        ax.scatter(points[mask, 0], points[mask, 1], s=size, alpha=alpha,
+                   color=CLASS_COLORS[value % len(CLASS_COLORS)], label=name,
+                   rasterized=True)  # fmt: skip

@@ -1,20 +1,10 @@
 """"Vary this, draw that": one interactive figure that works everywhere.
 
-One parameter gives one slider; two parameters (e.g. two latent
-coordinates) give two sliders over a grid of frames.
-
-:func:`interactive_figure` returns a single display object whose MIME bundle
-carries two views of the same thing:
-
-* a live ipywidgets slider that redraws the figure (Jupyter, Colab, VS Code);
-* a self-contained ``text/html`` stand-in for the rendered book, where no
-  kernel runs: every frame is precomputed, embedded as a PNG, and an HTML
-  range input shows one frame at a time. It needs no JavaScript library, no
-  CDN and no network, so it works offline.
-
-The book's configuration (``nb_mime_priority_overrides`` in ``_config.yml``)
-tells myst-nb to render the ``text/html`` entry; notebook front ends prefer
-the widget view.
+:func:`interactive_figure` returns one display object with two views: a live
+ipywidgets slider (Jupyter, Colab, VS Code) and a self-contained
+``text/html`` stand-in for the book (every frame precomputed as a PNG, an
+HTML range input, no JavaScript library or network), which the book's
+``nb_mime_priority_overrides`` selects.
 """
 
 from __future__ import annotations
@@ -36,6 +26,18 @@ __all__ = ["InteractiveFigure", "interactive_figure"]
 MAX_FRAMES = 40
 MAX_FRAMES_2D = 64
 
+# Inline handler only (no <script>, no external resources): the frame index
+# is the row-major position of all sliders' values.
+_ON_INPUT = (
+    "var f=this.closest('.aeutils-interactive'),i=0;"
+    "f.querySelectorAll('input[type=range]').forEach(function(r){"
+    "i=i*(+r.max+1)+(+r.value);});"
+    "f.querySelectorAll('img[data-frame]').forEach(function(im){"
+    "im.style.display=(im.dataset.frame==i)?'block':'none';});"
+    "this.parentNode.querySelector('output').textContent="
+    "this.dataset.labels.split('|')[this.value];"
+)
+
 
 def _format_value(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
@@ -44,8 +46,8 @@ def _format_value(value: object) -> str:
 class InteractiveFigure:
     """A figure redrawn for each value of one or two parameters.
 
-    See :func:`interactive_figure`. With two parameters, ``draw`` takes two
-    arguments and the frames form a grid (first parameter slowest).
+    See :func:`interactive_figure`; with two parameters the frames form a
+    grid (first parameter slowest).
     """
 
     def __init__(
@@ -64,11 +66,6 @@ class InteractiveFigure:
         self.dpi = dpi
         self._frames: list[bytes] | None = None
 
-    @property
-    def name(self) -> str:
-        """The parameter names joined for display."""
-        return ", ".join(self.names)
-
     def _combinations(self) -> list[tuple]:
         return list(itertools.product(*self.values))
 
@@ -77,13 +74,13 @@ class InteractiveFigure:
         if not isinstance(fig, Figure):
             shown = ", ".join(repr(a) for a in args)
             raise TypeError(
-                f"draw({shown}) returned {type(fig).__name__}; it must return a "
-                "matplotlib Figure (the aeutils.viz functions do)."
+                f"draw({shown}) returned {type(fig).__name__}; it must "
+                "return a matplotlib Figure (the aeutils.viz functions do)."
             )
         return fig
 
     def frames(self) -> list[bytes]:
-        """PNG bytes of the figure for every value (computed once, then cached)."""
+        """PNG bytes of the figure for every value (computed once)."""
         if self._frames is None:
             self._frames = [
                 figure_to_png(self._draw_checked(*combo), dpi=self.dpi)
@@ -91,32 +88,29 @@ class InteractiveFigure:
             ]
         return self._frames
 
+    def _alt(self, combo: tuple) -> str:
+        return ", ".join(
+            f"{name} = {_format_value(value)}"
+            for name, value in zip(self.names, combo)
+        )
+
     def to_html(self) -> str:
         """Self-contained HTML: range sliders that swap precomputed frames."""
         uid = f"aeutils-{uuid.uuid4().hex[:10]}"
         starts = [v.index(i) for v, i in zip(self.values, self.initial)]
-        labels = [[html.escape(_format_value(v)) for v in vs] for vs in self.values]
+        labels = [[html.escape(_format_value(v)) for v in vs]
+                  for vs in self.values]  # fmt: skip
         start_frame = 0
         for start, vs in zip(starts, self.values):
             start_frame = start_frame * len(vs) + start
-        combos = self._combinations()
         images = "".join(
             f'<img data-frame="{i}" alt="{html.escape(self._alt(combo))}" '
             f'style="display:{"block" if i == start_frame else "none"};'
             f'max-width:100%" '
-            f'src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}"/>'
-            for i, (png, combo) in enumerate(zip(self.frames(), combos))
-        )
-        # Inline handler only: no <script> block, no external resources. The
-        # frame index is the row-major position of all sliders' values.
-        on_input = (
-            "var f=this.closest('.aeutils-interactive'),i=0;"
-            "f.querySelectorAll('input[type=range]').forEach(function(r){"
-            "i=i*(+r.max+1)+(+r.value);});"
-            "f.querySelectorAll('img[data-frame]').forEach(function(im){"
-            "im.style.display=(im.dataset.frame==i)?'block':'none';});"
-            "this.parentNode.querySelector('output').textContent="
-            "this.dataset.labels.split('|')[this.value];"
+            f'src="data:image/png;base64,{base64.b64encode(png).decode()}"/>'
+            for i, (png, combo) in enumerate(
+                zip(self.frames(), self._combinations())
+            )
         )
         sliders = "".join(
             f'<label style="font-family:sans-serif;display:flex;'
@@ -125,19 +119,16 @@ class InteractiveFigure:
             f'<input type="range" min="0" max="{len(vs) - 1}" step="1" '
             f'value="{start}" '
             f'data-labels="{html.escape("|".join(ls), quote=True)}" '
-            f'oninput="{html.escape(on_input)}" style="width:22em"/>'
+            f'oninput="{html.escape(_ON_INPUT)}" style="width:22em"/>'
             f"<output>{ls[start]}</output></label>"
-            for name, vs, ls, start in zip(self.names, self.values, labels, starts)
+            for name, vs, ls, start in zip(self.names, self.values, labels,
+                                           starts)
         )
-        return f'<div class="aeutils-interactive" id="{uid}">{sliders}{images}</div>'
-
-    def _alt(self, combo: tuple) -> str:
-        return ", ".join(
-            f"{name} = {_format_value(value)}" for name, value in zip(self.names, combo)
-        )
+        return (f'<div class="aeutils-interactive" id="{uid}">{sliders}'
+                f"{images}</div>")  # fmt: skip
 
     def widget(self):
-        """The live ipywidgets version: one slider per parameter and the figure."""
+        """The live ipywidgets version: one slider per parameter."""
         import ipywidgets
         from IPython.display import display
 
@@ -168,7 +159,9 @@ class InteractiveFigure:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         bundle = {"text/html": self.to_html()}
         try:
-            widget_bundle = self.widget()._repr_mimebundle_(include=include, exclude=exclude)
+            widget_bundle = self.widget()._repr_mimebundle_(
+                include=include, exclude=exclude
+            )
         except ImportError:
             widget_bundle = None
         ranges = "; ".join(
@@ -177,7 +170,9 @@ class InteractiveFigure:
         )
         bundle["text/plain"] = f"Interactive figure over {ranges}"
         if widget_bundle:
-            bundle.update({k: v for k, v in widget_bundle.items() if k != "text/plain"})
+            bundle.update(
+                {k: v for k, v in widget_bundle.items() if k != "text/plain"}
+            )
         return bundle
 
 
@@ -191,66 +186,55 @@ def interactive_figure(
 ) -> InteractiveFigure:
     """Let the reader vary one or two parameters and see the figure redrawn.
 
-    Parameters
-    ----------
-    draw
-        ``draw(value)`` (or ``draw(value_1, value_2)`` for two parameters)
-        returning a :class:`matplotlib.figure.Figure`, e.g. a lambda around an
-        :mod:`aeutils.viz` function.
-    name
-        Label of the slider, e.g. ``"k"``; a pair of labels for two sliders.
-    values
-        The values the slider offers, in order (at most 40, since the book
-        embeds one image per value); for two sliders, a pair of such lists
-        (at most 64 combinations).
-    initial
-        Value shown first (a pair for two sliders); default the first values.
-    dpi
-        Resolution of the frames embedded in the book.
-
-    Returns
-    -------
-    InteractiveFigure
-        Display it (make it the cell's last expression).
-
-    Examples
-    --------
-    >>> interactive_figure(lambda k: plot_reconstructions(x, {"PCA": PCA(k).fit(x)}),
-    ...                    name="k", values=[2, 8, 32, 128])  # doctest: +SKIP
-    >>> interactive_figure(lambda a, b: draw_code(a, b), name=("z1", "z2"),
-    ...                    values=([-2, 0, 2], [-2, 0, 2]))   # doctest: +SKIP
+    ``draw(value)`` (``draw(value_1, value_2)`` for two sliders) returns a
+    Figure; ``name`` labels the slider (a pair for two); ``values`` are the
+    values offered, in order (at most 40 frames, as the book embeds each;
+    a pair of lists, at most 64 frames, for two sliders); ``initial`` is
+    shown first (default the first values); ``dpi`` sets the frames'
+    resolution. Make the result the cell's last expression.
     """
-    validate_callable(draw, name="draw", example="a function returning a Figure")
+    validate_callable(draw, name="draw", example="a function returning a "
+                      "Figure")
     two = not isinstance(name, str)
+    if two and not isinstance(name, (list, tuple)):
+        raise TypeError(
+            "name must be the slider's label (a string), or a pair of "
+            f"labels for two sliders; got {name!r}."
+        )
     names = list(name) if two else [name]
-    if not names or len(names) > 2 or not all(isinstance(n, str) and n for n in names):
+    if not names or len(names) > 2 or not all(
+        isinstance(n, str) and n for n in names
+    ):
         raise ValueError(
-            f"name must be a non-empty label for the slider, or a pair of labels "
-            f"for two sliders; got {name!r}."
+            "name must be a non-empty label for the slider, or a pair of "
+            f"labels for two sliders; got {name!r}."
         )
     if two:
-        values = list(values)
-        if len(values) != len(names):
+        if not isinstance(values, (list, tuple)) or len(values) != len(names):
             raise ValueError(
-                f"name has {len(names)} labels but values has {len(values)} lists; "
+                f"name has {len(names)} labels but values is {values!r}; "
                 "give one list of values per slider."
             )
-        value_lists = [validate_choices(v, name=n) for n, v in zip(names, values)]
-        initials = [v[0] for v in value_lists] if initial is None else list(initial)
-        limit = MAX_FRAMES_2D
+        value_lists = [validate_choices(v, name=n)
+                       for n, v in zip(names, values)]  # fmt: skip
+        initials = [v[0] for v in value_lists] if initial is None else list(
+            initial
+        )
     else:
         value_lists = [validate_choices(values, name=names[0])]
         initials = [value_lists[0][0] if initial is None else initial]
-        limit = MAX_FRAMES
+    limit = MAX_FRAMES_2D if two else MAX_FRAMES
     frames = math.prod(len(v) for v in value_lists)
     if frames > limit:
         raise ValueError(
-            f"the sliders offer {frames} frames; at most {limit} are allowed because "
-            "the book embeds one image per frame. Pick fewer values, e.g. values[::2]."
+            f"the sliders offer {frames} frames; at most {limit} are allowed "
+            "because the book embeds one image per frame. Pick fewer values, "
+            "e.g. values[::2]."
         )
     for n, vs, i in zip(names, value_lists, initials):
         if i not in vs:
-            raise ValueError(f"initial={i!r} for {n!r} is not one of values {vs}.")
-    return InteractiveFigure(
-        draw, names=names, values=value_lists, initial=initials, dpi=dpi
-    )
+            raise ValueError(
+                f"initial={i!r} for {n!r} is not one of values {vs}."
+            )
+    return InteractiveFigure(draw, names=names, values=value_lists,
+                             initial=initials, dpi=dpi)  # fmt: skip

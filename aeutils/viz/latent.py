@@ -1,8 +1,6 @@
-"""Latent-space figures: codes scattered by class, decoded grids, traversals.
+"""Latent-space figures: codes by class, decoded grids, traversals.
 
-Each takes an encoder or decoder callable (a module, ``model.encode``,
-``model.decode``, ``pca.decode``...) and follows the device rule of
-:mod:`aeutils.train`: inputs are sent to the callable's module's device.
+Encoder and decoder callables follow the device rule of :mod:`aeutils.train`.
 """
 
 from __future__ import annotations
@@ -17,14 +15,22 @@ from ..latent import CodeFunction, decode_codes, decode_grid
 from ..train import predict
 from ..validation import (
     validate_images,
+    validate_index,
     validate_labels,
     validate_mapping,
     validate_matrix,
     validate_positive_float,
     validate_positive_int,
+    validate_real,
     validate_vector,
 )
-from .figures import CLASS_COLORS, ImageFunction, NotebookFigure, image_axes, to_numpy_images
+from .figures import (
+    ImageFunction,
+    NotebookFigure,
+    image_rows,
+    scatter_by_class,
+    to_numpy_images,
+)
 
 __all__ = [
     "plot_embeddings",
@@ -45,47 +51,30 @@ def plot_latent_scatter(
     axis_labels: tuple[str, str] | None = None,
     title: str | None = None,
 ) -> Figure:
-    """Scatter two code dimensions of ``encode(images)``, coloured by class.
+    """Two code dimensions ``dims`` of ``encode(images)``, by class.
 
-    Parameters
-    ----------
-    encode
-        Callable mapping images ``(N, C, H, W)`` to codes ``(N, k)``.
-    images, labels
-        The data to encode and its integer labels.
-    class_names
-        Legend entry of each label value.
-    dims
-        Which two code dimensions to plot.
-    max_points
-        Plot at most this many (the first ones) to keep the figure legible.
-    axis_labels
-        Names of the two axes; default ``"z[i]"``.
+    ``encode`` maps images ``(N, C, H, W)`` to codes ``(N, k)``; ``labels``
+    are integers naming ``class_names``; the first ``max_points`` are drawn;
+    ``axis_labels`` default to ``"z[i]"``.
     """
     x = validate_images(images, name="images")
     labels = validate_labels(labels, n=len(x), n_classes=len(class_names))
     max_points = validate_positive_int(max_points, name="max_points")
-    x, labels = x[:max_points], labels[:max_points]
-    codes = predict(encode, x)
+    codes = predict(encode, x[:max_points])
     if codes.ndim != 2 or max(dims) >= codes.shape[1]:
         raise ValueError(
-            f"encode must return codes of shape (N, k) with k > {max(dims)}, got {tuple(codes.shape)}."
+            f"encode must return codes of shape (N, k) with k > {max(dims)}, "
+            f"got {tuple(codes.shape)}."
         )
-    codes = codes.float().numpy()
     fig = NotebookFigure(figsize=(8.0, 6.0))
     ax = fig.subplots()
-    for value, name in enumerate(class_names):
-        mask = (labels == value).numpy()
-        ax.scatter(
-            codes[mask, dims[0]], codes[mask, dims[1]], s=6, alpha=0.6,
-            color=CLASS_COLORS[value % len(CLASS_COLORS)], label=name, rasterized=True,
-        )  # fmt: skip
+    scatter_by_class(ax, codes[:, list(dims)].float().numpy(),
+                     labels[:max_points].numpy(), class_names, size=6,
+                     alpha=0.6)  # fmt: skip
     xlabel, ylabel = axis_labels or (f"z[{dims[0]}]", f"z[{dims[1]}]")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=3, fontsize=9, frameon=False)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=3,
+              fontsize=9, frameon=False)  # fmt: skip
     fig.tight_layout()
     return fig
 
@@ -99,52 +88,43 @@ def plot_latent_traversal(
     dim_labels: Sequence[str] | None = None,
     cell_size: float = 1.0,
 ) -> Figure:
-    """Decode ``base_code`` moved along one code dimension at a time.
+    """Row ``i``: ``decode(base_code + offset * e_dims[i])`` for each offset.
 
-    Row ``i`` shows ``decode(base_code + offset * e_dims[i])`` for each offset,
-    which reveals what that dimension of the bottleneck controls.
-
-    Parameters
-    ----------
-    decode
-        Callable mapping codes ``(N, k)`` to images ``(N, C, H, W)``, e.g.
-        ``model.decode``; codes are sent to its module's device.
-    base_code
-        Code of shape ``(k,)`` to start from (often all zeros or a mean code).
-    dims
-        Code dimensions to move along, one row each.
-    offsets
-        Amounts to add, one column each.
-    dim_labels
-        Row labels; default ``"z[i]"``.
+    ``decode`` maps codes ``(N, k)`` to images (e.g. ``model.decode``);
+    ``base_code`` ``(k,)`` is often zeros or a mean code; ``dim_labels``
+    default to ``"z[i]"``; ``cell_size`` is one image's inches.
     """
-    cell_size = validate_positive_float(cell_size, name="cell_size")
     base = validate_vector(base_code, name="base_code")
-    if not dims or not offsets:
-        raise ValueError("dims and offsets must both be non-empty.")
-    if max(dims) >= base.shape[0] or min(dims) < 0:
-        raise ValueError(f"dims must lie in [0, {base.shape[0] - 1}], got {list(dims)}.")
-    codes = base.repeat(len(dims) * len(offsets), 1)
-    for r, dim in enumerate(dims):
-        for c, offset in enumerate(offsets):
-            codes[r * len(offsets) + c, dim] += offset
-    images = validate_images(
-        decode_codes(decode, codes), name="decode(codes)", value_range=None, channels=(1, 3)
-    )
-    shown = to_numpy_images(images.clamp(0, 1))
-    fig = NotebookFigure(figsize=(len(offsets) * cell_size + 1.2, len(dims) * cell_size + 0.4))
-    axes = image_axes(fig, len(dims), len(offsets))
+    for name, values in (("dims", dims), ("offsets", offsets)):
+        if isinstance(values, (str, bytes)) or not isinstance(
+            values, (Sequence, np.ndarray, torch.Tensor)
+        ) or len(values) == 0:
+            raise TypeError(
+                f"{name} must be a non-empty list, got {values!r}."
+            )
+    dims = [
+        validate_index(d, name=f"dims[{i}]", size=len(base))
+        for i, d in enumerate(dims)
+    ]
+    offsets = [validate_real(v, name="offsets") for v in offsets]
     labels = dim_labels or [f"z[{d}]" for d in dims]
     if len(labels) != len(dims):
-        raise ValueError(f"dim_labels has {len(labels)} entries for {len(dims)} dims.")
-    for r in range(len(dims)):
-        axes[r, 0].set_ylabel(labels[r], rotation=0, ha="right", va="center", fontsize=10)
-        for c, offset in enumerate(offsets):
-            axes[r, c].imshow(shown[r * len(offsets) + c], cmap="gray", vmin=0.0, vmax=1.0)
-            if r == 0:
-                axes[r, c].set_title(f"{offset:+g}", fontsize=9)
-    fig.tight_layout()
-    return fig
+        raise ValueError(
+            f"dim_labels has {len(labels)} entries for {len(dims)} dims."
+        )
+    codes = base.repeat(len(dims) * len(offsets), 1)
+    for r, dim in enumerate(dims):
+        codes[r * len(offsets) : (r + 1) * len(offsets), dim] += torch.tensor(
+            offsets
+        )
+    images = validate_images(decode_codes(decode, codes),
+                             name="decode(codes)", value_range=None,
+                             channels=(1, 3))  # fmt: skip
+    rows = [(label, part) for label, part in
+            zip(labels, images.split(len(offsets)))]  # fmt: skip
+    return image_rows(rows, cell_size=cell_size, label_width=1.2,
+                      extra_height=0.4,
+                      column_titles=[f"{v:+g}" for v in offsets])  # fmt: skip
 
 
 def plot_latent_grid(
@@ -159,32 +139,21 @@ def plot_latent_grid(
 ) -> Figure:
     """What each region of a 2-D latent plane decodes to, as one mosaic.
 
-    Parameters
-    ----------
-    decode
-        Callable mapping codes ``(N, 2)`` to images ``(N, C, H, W)``.
-    x_range, y_range
-        ``(low, high)`` of the plane to cover, e.g. the codes' 1st and 99th
-        percentiles.
-    steps
-        Images per side.
-    size
-        Width and height of the figure in inches.
+    ``decode`` maps codes ``(N, 2)`` to images; ``x_range`` and ``y_range``
+    are ``(low, high)`` of the plane (e.g. the codes' 1st and 99th
+    percentiles); ``steps`` images per side; ``size`` the figure's inches.
     """
+    size = validate_positive_float(size, name="size")
     images = decode_grid(decode, x_range=x_range, y_range=y_range, steps=steps)
     tiles = to_numpy_images(images.clamp(0, 1))
     rows = [np.concatenate(list(tiles[r * steps : (r + 1) * steps]), axis=1)
             for r in range(steps)]  # fmt: skip
-    mosaic = np.concatenate(rows, axis=0)
     fig = NotebookFigure(figsize=(size, size))
     ax = fig.subplots()
-    ax.imshow(mosaic, cmap="gray", vmin=0, vmax=1,
+    ax.imshow(np.concatenate(rows, axis=0), cmap="gray", vmin=0, vmax=1,
               extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
               aspect="auto")  # fmt: skip
-    ax.set_xlabel(axis_labels[0])
-    ax.set_ylabel(axis_labels[1])
-    if title:
-        ax.set_title(title)
+    ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title or "")
     fig.tight_layout()
     return fig
 
@@ -198,17 +167,9 @@ def plot_embeddings(
 ) -> Figure:
     """2-D embeddings of the same points side by side, coloured by class.
 
-    Parameters
-    ----------
-    embeddings
-        ``{name: points}``, each of shape ``(N, 2)`` (e.g. t-SNE maps of two
-        kinds of codes of the same N images).
-    labels
-        Integer class of each point, shape ``(N,)``.
-    class_names
-        Legend entry of each label value.
-    titles
-        Optional panel title per name (default: the name).
+    ``embeddings`` is ``{name: points (N, 2)}`` (e.g. t-SNE maps of two
+    kinds of codes), ``labels`` the integer class of each point and
+    ``titles`` an optional panel title per name.
     """
     embeddings = validate_mapping(
         embeddings, name="embeddings", example="{name: (N, 2) points}"
@@ -229,27 +190,12 @@ def plot_embeddings(
     fig = NotebookFigure(figsize=(7.5, 4.4))
     axes = np.atleast_1d(fig.subplots(1, len(points)))
     for ax, (name, p) in zip(axes, points.items()):
-        for value, class_name in enumerate(class_names):
-            mask = labels == value
-            ax.scatter(
-                p[mask, 0].numpy(),
-                p[mask, 1].numpy(),
-                s=4,
-                alpha=0.7,
-                color=CLASS_COLORS[value % len(CLASS_COLORS)],
-                label=class_name,
-                rasterized=True,
-            )
+        scatter_by_class(ax, p.numpy(), labels, class_names, size=4,
+                         alpha=0.7)  # fmt: skip
         ax.set_title((titles or {}).get(name, name), fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.legend(
-        *axes[0].get_legend_handles_labels(),
-        loc="lower center",
-        ncol=5,
-        markerscale=3,
-        fontsize=8,
-        frameon=False,
-    )
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center",
+               ncol=5, markerscale=3, fontsize=8, frameon=False)  # fmt: skip
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
