@@ -308,19 +308,23 @@ def _execute(
                 continue
             limit = timeout if index >= first_test else left
             client.timeout = max(1, math.ceil(limit))
+            where = (
+                f"the hidden test of {cell.metadata.get(TEST_KEY)}"
+                if index >= first_test
+                else f"cell {index + 1}"
+            )
             started = time.monotonic()
             try:
                 client.execute_cell(cell, index)
             except DeadKernelError:
-                events.append(f"cell {index + 1}: the kernel died")
+                events.append(f"{where}: the kernel died")
                 notebook.metadata[EVENTS_KEY] = {
                     "events": events, "stopped": index,
                 }  # fmt: skip
                 break
             if time.monotonic() - started >= client.timeout:
                 events.append(
-                    f"cell {index + 1}: stopped at the time limit "
-                    f"({client.timeout} s)"
+                    f"{where}: stopped at the time limit ({client.timeout} s)"
                 )
         else:
             notebook.metadata[EVENTS_KEY] = {"events": events}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import json
 import os
@@ -20,7 +21,7 @@ from _assignment_fixtures import (
 )
 
 from aeutils.exercises import Feedback
-from course.grade import grade_notebook
+from course.grade import grade_folder, grade_notebook, load_chapters
 from course.student import student_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -390,8 +391,6 @@ def test_feedback_keeps_its_positional_form_and_carries_a_score():
 
 
 def test_grade_folder_says_which_folder_is_missing(tmp_path):
-    from course.grade import grade_folder
-
     with pytest.raises(ValueError, match="submissions folder"):
         grade_folder(tmp_path / "nope", book=tmp_path)
     with pytest.raises(ValueError, match="jobs"):
@@ -414,3 +413,37 @@ def test_help_shows_the_expected_folder_layout():
     )  # fmt: skip
     assert "expected folder layout" in result.stdout
     assert "alice/01_pca.ipynb" in result.stdout
+
+
+def test_every_hidden_test_of_the_book_grades_by_its_check():
+    """A hidden cell that asserts more than the check (chapters 3, 5, 6, 7
+    and 11 do) is graded by its check call alone, so a right answer
+    scores: the whole cell shows no result and used to score 0."""
+    chapters = load_chapters(ROOT / "book")
+    tests = [t for c in chapters.values() for t in c.tests]
+    assert len(tests) >= len(chapters) - 1
+    for test in tests:  # one expression: exercises.check_...(...)
+        call = ast.parse(test.code, mode="eval").body
+        assert isinstance(call, ast.Call), test.code
+        assert ast.unparse(call.func).startswith("exercises.check_")
+
+
+def test_named_chapters_count_even_without_a_notebook(tmp_path):
+    """With --chapters, a student who handed in nothing recognisable gets
+    0 of the chapter's maximum, and an unknown chapter is refused."""
+    write(chapter(), tmp_path / "book" / "01_small.ipynb")
+    (tmp_path / "subs" / "una").mkdir(parents=True)
+    (tmp_path / "subs" / "una" / "essay.txt").write_text("hello")
+    rows = grade_folder(tmp_path / "subs", book=tmp_path / "book",
+                        chapters=["01_small"])  # fmt: skip
+    assert [r.status for r in rows] == [
+        "unknown notebook",
+        "missing",
+        "missing",
+        "total",
+    ]
+    assert (rows[-1].score, rows[-1].max_score) == (0.0, 2.0)
+    assert rows[-1].message == "0 of 2"
+    with pytest.raises(ValueError, match="nope"):
+        grade_folder(tmp_path / "subs", book=tmp_path / "book",
+                     chapters=["nope"])  # fmt: skip
