@@ -127,10 +127,6 @@ class Chapter:
     summary: str
     tests: list[_Test] = field(default_factory=list)
 
-    @property
-    def max_score(self) -> float:
-        return float(len(self.tests))
-
 
 def _check_calls(code: str) -> list[str]:
     """The ``exercises.check_...(...)`` calls of a hidden test cell.
