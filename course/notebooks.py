@@ -45,7 +45,9 @@ __all__ = [
     "book_root",
     "chapter_number",
     "chapters",
+    "exercise_labels",
     "find_exercises",
+    "original_stem",
     "read_notebook",
     "solution_mask",
     "toc_files",
@@ -56,9 +58,18 @@ __all__ = [
 #: A chapter's file name starts with its number: ``03_deep_autoencoder``.
 CHAPTER_FILE = re.compile(r"(?:^|/)(\d+)_[^/]*$")
 
-_OPEN = re.compile(r"^(`{3,}|:{3,})\{(exercise|solution)(?:-(start|end))?\}(.*)$")
+_OPEN = re.compile(
+    r"^(`{3,}|:{3,})\{(exercise|solution)(?:-(start|end))?\}(.*)$"
+)
 _OPTION = re.compile(r"^:([\w-]+):\s*(.*)$")
 _LABEL_IN_TEXT = re.compile(r"```\{exercise-start\}\n:label: ([\w-]+)")
+#: The message the student edition gives each stub's ``raise``:
+#: ``Exercise 1.1 (ex-pca-reconstruct): write your code here``.
+_LABEL_IN_STUB = re.compile(r"Exercise [\d.]+ \(([\w-]+)\)")
+#: What browsers, Jupyter and Colab add to the name of a copy:
+#: ``01_pca (1)``, ``01_pca-Copy1``, ``01_pca copy``, ``Copy of 01_pca``.
+_COPY_PREFIX = re.compile(r"^copy of\s+", re.IGNORECASE)
+_COPY_SUFFIX = re.compile(r"(\s*\(\d+\)|[\s_-]+copy\d*)+$", re.IGNORECASE)
 
 
 @dataclass
@@ -140,19 +151,37 @@ def toc_pages(root: str | Path | None = None) -> list[dict]:
     toc = yaml.safe_load((book_root(root) / "_toc.yml").read_text())
     pages = []
     if "root" in toc:
-        pages.append({"file": toc["root"], "part": "", "numbered": False, "kind": "root"})
+        pages.append(
+            {
+                "file": toc["root"],
+                "part": "",
+                "numbered": False,
+                "kind": "root",
+            }
+        )
 
-    def visit(entries: list[dict], part: str, numbered: bool, kind: str) -> None:
+    def visit(
+        entries: list[dict], part: str, numbered: bool, kind: str
+    ) -> None:
         for entry in entries:
             if "file" in entry:
                 pages.append(
-                    {"file": entry["file"], "part": part, "numbered": numbered, "kind": kind}
+                    {
+                        "file": entry["file"],
+                        "part": part,
+                        "numbered": numbered,
+                        "kind": kind,
+                    }
                 )
             visit(entry.get("sections", []), part, numbered, "section")
 
     for part in toc.get("parts", []):
-        visit(part.get("chapters", []), part.get("caption", ""), bool(part.get("numbered")),
-              "chapter")
+        visit(
+            part.get("chapters", []),
+            part.get("caption", ""),
+            bool(part.get("numbered")),
+            "chapter",
+        )
     visit(toc.get("chapters", []), "", False, "chapter")
     return pages
 
@@ -160,7 +189,11 @@ def toc_pages(root: str | Path | None = None) -> list[dict]:
 def toc_files(root: str | Path | None = None) -> list[tuple[str, bool]]:
     """The root page and the chapters of ``_toc.yml`` (no sections), in book
     order, with whether each is numbered."""
-    return [(p["file"], p["numbered"]) for p in toc_pages(root) if p["kind"] != "section"]
+    return [
+        (p["file"], p["numbered"])
+        for p in toc_pages(root)
+        if p["kind"] != "section"
+    ]
 
 
 def chapters(root: str | Path | None = None) -> list[Path]:
@@ -175,7 +208,7 @@ def chapters(root: str | Path | None = None) -> list[Path]:
 
 
 def chapter_number(path: str | Path, root: str | Path | None = None) -> int:
-    """The number the book gives a chapter: its position in the table of contents.
+    """The number the book gives a chapter: its place in the contents.
 
     The book numbers chapters 1, 2, 3... in table-of-contents order across its
     numbered parts (``_ext/course_pages.py``). A notebook that the table of
@@ -239,7 +272,9 @@ def _directives(lines: list[str]) -> list[_Directive]:
                     break
                 depth -= 1
             end += 1
-        found.append(_Directive(kind, edge, argument.strip(), options, index, end))
+        found.append(
+            _Directive(kind, edge, argument.strip(), options, index, end)
+        )
         index = end + 1
     return found
 
@@ -328,3 +363,37 @@ def find_exercises(notebook: dict, chapter: int) -> list[Exercise]:
             elif directive.edge == "end":
                 state, after = None, current
     return exercises
+
+
+def exercise_labels(notebook: dict) -> set[str]:
+    """The exercise labels a notebook carries (a student's copy included).
+
+    Read from the ``:label:`` of the exercise markers in markdown cells and
+    from the stub messages the student edition writes
+    (``Exercise 1.1 (ex-pca-reconstruct): ...``), so a renamed submission
+    is still recognised by what it holds.
+    """
+    labels: set[str] = set()
+    for cell in notebook.get("cells", []):
+        text = source(cell)
+        if cell.get("cell_type") == "markdown":
+            for directive in _directives(text.split("\n")):
+                label = directive.options.get("label", "")
+                if directive.kind == "exercise" and label:
+                    labels.add(label)
+        elif cell.get("cell_type") == "code":
+            labels.update(_LABEL_IN_STUB.findall(text))
+    return labels
+
+
+def original_stem(name: str) -> str:
+    """A file name without the extension and what a copy adds to it.
+
+    ``"01_pca (1).ipynb"``, ``"01_pca-Copy1.ipynb"`` and
+    ``"Copy of 01_pca.ipynb"`` all give ``"01_pca"``.
+    """
+    stem = Path(name).name
+    if stem.lower().endswith(".ipynb"):
+        stem = stem[: -len(".ipynb")]
+    stem = _COPY_PREFIX.sub("", stem.strip())
+    return _COPY_SUFFIX.sub("", stem).strip()

@@ -84,9 +84,11 @@ def chapter() -> nbformat.NotebookNode:
             ),
             new_code_cell(K_SOLUTION, metadata=FOLDED),
             new_markdown_cell("The cumulative sum crosses 0.9 at k = 3.\n```{solution-end}\n```"),
+            # Like the book's: the check, then the chapter's own claims.
             _hidden(
-                "assert exercises.check_components_for_variance("
-                "k_90, ratio, threshold=0.9).passed"
+                "assert exercises.check_components_for_variance(\n"
+                "    k_90, ratio, threshold=0.9\n).passed\n"
+                "assert float(ratio.sum()) == 1.0"
             ),
             new_markdown_cell(
                 "```{exercise-start}\n:label: ex-think\n```\n\n**Think.** Why?\n"
