@@ -140,3 +140,26 @@ def test_a_file_as_cache_folder_is_refused(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(ValueError, match="is a file"):
         _once(tmp_path / "file")
+
+
+def test_a_chapters_copy_of_a_library_class_shares_the_stored_model(tmp_path):
+    """Chapter 3 trains its own MLPAutoencoder; chapters 7 and 8 load it."""
+    from aeutils.models import MLPAutoencoder as LibraryCopy
+
+    class MLPAutoencoder(LibraryCopy):  # same name and layers, other module
+        pass
+
+    MLPAutoencoder.__module__ = "__main__"
+
+    def stored(cls):
+        return checkpoints.train_once(
+            "copy", build=lambda: cls(latent_dim=2, hidden_dims=(4,),
+                                      image_shape=(1, 2, 2)),
+            train=lambda model: None, recipe={"epochs": 0}, seed=0,
+            cache_dir=tmp_path,
+        )
+
+    first = stored(MLPAutoencoder)
+    assert not first.loaded
+    second = stored(LibraryCopy)
+    assert second.loaded and second.path == first.path
