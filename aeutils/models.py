@@ -146,10 +146,11 @@ class MLPAutoencoder(nn.Module):
         self, latent_dim=32, hidden_dims=(256,), image_shape=(1, 28, 28)
     ):
         super().__init__()
-        if latent_dim < 1 or min(hidden_dims, default=1) < 1:
+        widths = (latent_dim, *hidden_dims)
+        if not all(isinstance(n, int) and n > 0 for n in widths):
             raise ValueError(
-                f"latent_dim and hidden_dims must be positive, got "
-                f"latent_dim={latent_dim}, hidden_dims={hidden_dims}."
+                f"latent_dim and hidden_dims must be positive integers, got "
+                f"latent_dim={latent_dim!r}, hidden_dims={hidden_dims!r}."
             )
         sizes = [math.prod(image_shape), *hidden_dims, latent_dim]
         encoder = [nn.Flatten()]
@@ -197,9 +198,10 @@ class FeatureAutoencoder(nn.Module):
     def __init__(self, input_shape, latent_dim=4, hidden_dims=(16,)):
         super().__init__()
         sizes = [math.prod(input_shape), *hidden_dims, latent_dim]
-        if min(sizes) < 1:
+        if not all(isinstance(n, int) and n > 0 for n in sizes):
             raise ValueError(
-                f"input_shape, latent_dim and hidden_dims must be positive, "
+                f"input_shape, latent_dim and hidden_dims must be positive "
+                f"integers, "
                 f"got sizes {sizes}."
             )
         encoder, decoder = [nn.Flatten()], []
@@ -245,10 +247,12 @@ class ConvAutoencoder(nn.Module):
     ):
         super().__init__()
         in_channels, height, width = image_shape
-        if latent_dim < 1 or height % 4 or width % 4:
+        positive = isinstance(latent_dim, int) and latent_dim > 0
+        if not positive or height % 4 or width % 4:
             raise ValueError(
-                f"need latent_dim >= 1 and a height and width divisible by "
-                f"4, got latent_dim={latent_dim}, "
+                f"need an integer latent_dim >= 1 and a height and width "
+                f"divisible by "
+                f"4, got latent_dim={latent_dim!r}, "
                 f"image_shape={tuple(image_shape)}."
             )
         c1, c2 = channels
@@ -295,10 +299,11 @@ class VariationalAutoencoder(nn.Module):
 
     def __init__(self, latent_dim=32, hidden_dim=256, image_shape=(1, 28, 28)):
         super().__init__()
-        if latent_dim < 1 or hidden_dim < 1:
+        widths = (latent_dim, hidden_dim)
+        if not all(isinstance(n, int) and n > 0 for n in widths):
             raise ValueError(
-                f"latent_dim and hidden_dim must be positive, got "
-                f"latent_dim={latent_dim}, hidden_dim={hidden_dim}."
+                f"latent_dim and hidden_dim must be positive integers, got "
+                f"latent_dim={latent_dim!r}, hidden_dim={hidden_dim!r}."
             )
         pixels = math.prod(image_shape)
         self.encoder = nn.Sequential(
@@ -391,10 +396,12 @@ class SpatialVAE(nn.Module):
 
     def __init__(self, latent_channels=4, channels=(16, 32), in_channels=1):
         super().__init__()
-        if latent_channels < 1 or min(channels) < 1:
+        widths = (latent_channels, *channels)
+        if not all(isinstance(n, int) and n > 0 for n in widths):
             raise ValueError(
-                f"latent_channels and channels must be positive, got "
-                f"latent_channels={latent_channels}, channels={channels}."
+                f"latent_channels and channels must be positive integers, "
+                f"got "
+                f"latent_channels={latent_channels!r}, channels={channels}."
             )
         c1, c2 = channels
         up = dict(stride=2, padding=1, output_padding=1)  # 7 -> 14 -> 28

@@ -217,3 +217,20 @@ def test_generative_models_name_their_bad_arguments(build, kwargs, pattern):
 
     with pytest.raises((TypeError, ValueError), match=pattern):
         getattr(models, build)(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: models.MLPAutoencoder(latent_dim="8"),
+        lambda: models.MLPAutoencoder(hidden_dims=(2.5,)),
+        lambda: models.ConvAutoencoder(latent_dim=2.5),
+        lambda: models.VariationalAutoencoder(latent_dim="8"),
+        lambda: models.VariationalAutoencoder(hidden_dim=0),
+        lambda: models.SpatialVAE(latent_channels="4"),
+        lambda: models.FeatureAutoencoder((3,), latent_dim="2"),
+    ],
+)
+def test_sizes_that_are_not_positive_integers_get_a_clear_error(build):
+    with pytest.raises(ValueError, match="positive integer|integer latent_dim"):
+        build()

@@ -330,9 +330,6 @@ FEW = settings(
 #: Invalid scalars for a number argument: each must get a clear error.
 BAD_NUMBERS = [float("nan"), float("inf"), -float("inf"), True, "0.1",
                None, [0.1]]  # fmt: skip
-ISSUE_19 = pytest.mark.xfail(
-    strict=False, reason="issue 19: fixed on branch lib-core/lib-topics"
-)
 
 
 @st.composite
@@ -477,7 +474,6 @@ def test_sensitivity_refuses_a_bad_sigma_naming_it(sigma):
         "sigma")  # fmt: skip
 
 
-@ISSUE_19
 @pytest.mark.parametrize("where", ["code_sensitivity", "jacobian_norm"])
 def test_an_encoder_returning_nan_gets_a_clear_error(where):
     def encode(x):
@@ -487,7 +483,6 @@ def test_an_encoder_returning_nan_gets_a_clear_error(where):
     _raises_naming(lambda: getattr(latent, where)(encode, x), "encode")
 
 
-@ISSUE_19
 def test_sensitivity_of_an_encoder_returning_a_tuple_works_or_names_it():
     """``VariationalAutoencoder.encode`` returns (mean, log_var): measure
     the mean, or say that ``encode`` must return codes."""
@@ -545,9 +540,9 @@ def test_activation_stats_refuse_a_bad_threshold_naming_it(threshold):
 @pytest.mark.parametrize(
     "units",
     [
-        pytest.param([0.5, 1.7], marks=ISSUE_19),
-        pytest.param([True, False], marks=ISSUE_19),
-        pytest.param(["a"], marks=ISSUE_19),
+        [0.5, 1.7],
+        [True, False],
+        ["a"],
         [],
         [7],
         [-1],
@@ -710,10 +705,10 @@ def test_record_result_refuses_bad_metrics_naming_them(
         "",
         None,
         3,
-        pytest.param("../escaped", marks=ISSUE_19),
-        pytest.param("a/b", marks=ISSUE_19),
-        pytest.param("ABSOLUTE", marks=ISSUE_19),
-        pytest.param("..", marks=ISSUE_19),
+        "../escaped",
+        "a/b",
+        "ABSOLUTE",
+        "..",
     ],
 )
 def test_record_result_refuses_a_chapter_that_is_not_a_plain_id(
@@ -730,7 +725,6 @@ def test_record_result_refuses_a_chapter_that_is_not_a_plain_id(
     assert written == []
 
 
-@ISSUE_19
 def test_record_result_on_a_corrupt_results_file_names_the_file(
     tmp_path, monkeypatch
 ):
