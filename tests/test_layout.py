@@ -310,7 +310,7 @@ def _library_lines() -> dict[str, int]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 18 leftover: the library is ~6,280 lines (chapters 8-13 "
+    reason="issue 18 leftover: the library is ~5,960 lines (chapters 8-13 "
     "added codec, diffusion, checkpoints...); trim to 4,300 and remove "
     "this mark",
 )
