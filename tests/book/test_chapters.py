@@ -164,3 +164,22 @@ def test_every_figure_cell_has_alt_text(path):
         '"mystnb": {"image": {"alt": "what the figure shows"}} to the metadata of:\n'
         + "\n".join(missing)
     )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapters_import_aeutils_modules_in_one_style(path):
+    """``from aeutils import train`` then ``train.fit``, in every chapter.
+
+    A name imported from inside a module is allowed only where a class cell
+    copies the library's source (which calls the bare name), and the import
+    says so with a ``# used by`` comment.
+    """
+    stray = [
+        line.strip()
+        for cell in _cells(path)
+        if cell["cell_type"] == "code"
+        for line in _source(cell).splitlines()
+        if re.match(r"\s*(from aeutils\.\w|import aeutils\.)", line)
+        and "# used by" not in line
+    ]
+    assert stray == [], f"{path.name}: import modules, e.g. `from aeutils import losses`"
