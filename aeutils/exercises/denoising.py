@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import torch
 
-from .feedback import Feedback, answer_tensor, run_answer
+from .feedback import Feedback, run_answer, run_tensor_answer
 
 __all__ = ["check_masking_noise", "check_psnr"]
 
@@ -137,16 +137,11 @@ def check_psnr(
     scales = torch.tensor([0.01, 0.02, 0.05, 0.1, 0.2, 0.3]).view(-1, 1, 1, 1)
     noise = torch.randn(images.shape, generator=generator)
     reconstructions = images + scales * noise
-    answer, failure = run_answer(
+    result, failure = run_tensor_answer(
         exercise, psnr, images.clone(), reconstructions.clone()
     )
     if failure is not None:
         return failure
-    result = answer_tensor(answer)
-    if result is None:
-        return Feedback(
-            exercise, False, [f"Return a tensor, not {type(answer).__name__}."]
-        )
     x, x_hat = images.double(), reconstructions.double()
     mse = (x - x_hat).pow(2).flatten(1).mean(1)
     expected = 10 * torch.log10(1 / mse)

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-__all__ = ["FEEDBACK_KEY", "Feedback", "answer_tensor", "run_answer"]
+__all__ = [
+    "FEEDBACK_KEY", "Feedback", "answer_tensor", "run_answer",
+    "run_tensor_answer",
+]
 
 #: The key under which a displayed :class:`Feedback` carries its result as
 #: JSON in the output's metadata, for the grader (:mod:`course.grade`). In
@@ -110,6 +113,25 @@ def run_answer(exercise: str, function: Callable, *args) -> tuple[object, Feedba
         )
     except Exception as exc:  # the student's code may fail in any way
         return None, Feedback(exercise, False, [f"Your code raised {type(exc).__name__}: {exc}"])
+
+
+def run_tensor_answer(
+    exercise: str, function: Callable, *args
+) -> tuple[torch.Tensor | None, Feedback | None]:
+    """Run the student's function; its answer as a float64 tensor, or feedback.
+
+    Feedback comes back when the code raises or returns something that is not
+    an array or tensor.
+    """
+    answer, failure = run_answer(exercise, function, *args)
+    if failure is not None:
+        return None, failure
+    result = answer_tensor(answer)
+    if result is None:
+        return None, Feedback(
+            exercise, False, [f"Return a tensor, not {type(answer).__name__}."]
+        )
+    return result, None
 
 
 def answer_tensor(value: object) -> torch.Tensor | None:

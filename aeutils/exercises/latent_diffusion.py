@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import torch
 
-from .feedback import Feedback, answer_tensor, run_answer
+from .feedback import Feedback, run_tensor_answer
 
 __all__ = ["check_add_noise"]
 
@@ -26,16 +26,11 @@ def check_add_noise(
     z0 = torch.randn(n, d, generator=generator, dtype=torch.float64)
     noise = torch.randn(n, d, generator=generator, dtype=torch.float64)
     alpha_bar = torch.tensor([0.99, 0.7, 0.5, 0.2, 0.01], dtype=torch.float64)
-    answer, failure = run_answer(
+    result, failure = run_tensor_answer(
         exercise, add_noise, z0.clone(), noise.clone(), alpha_bar.clone()
     )
     if failure is not None:
         return failure
-    result = answer_tensor(answer)
-    if result is None:
-        return Feedback(
-            exercise, False, [f"Return a tensor, not {type(answer).__name__}."]
-        )
     a = alpha_bar.unsqueeze(1)
     expected = a.sqrt() * z0 + (1 - a).sqrt() * noise
     if result.shape != expected.shape:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from .feedback import Feedback, answer_tensor, run_answer
+from .feedback import Feedback, run_answer, run_tensor_answer
 
 __all__ = ["check_principal_angles", "check_tied_autoencoder"]
 
@@ -25,12 +25,9 @@ def check_principal_angles(
     b = torch.cos(theta) * basis[:, :k] + torch.sin(theta) * basis[:, k : 2 * k]
     # Non-orthonormal spanning sets of the same subspaces: the answer must not change.
     mix = torch.tensor([[2.0, 0.5, 0.0], [0.0, 1.0, 0.3], [0.1, 0.0, 3.0]], dtype=torch.float64)
-    answer, failure = run_answer(exercise, principal_angles, a @ mix, b @ mix.T)
+    result, failure = run_tensor_answer(exercise, principal_angles, a @ mix, b @ mix.T)
     if failure is not None:
         return failure
-    result = answer_tensor(answer)
-    if result is None:
-        return Feedback(exercise, False, [f"Return a tensor, not {type(answer).__name__}."])
     expected = torch.tensor([0.0, 30.0, 60.0], dtype=torch.float64)
     if result.shape != expected.shape:
         return Feedback(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from .feedback import Feedback, answer_tensor, run_answer
+from .feedback import Feedback, answer_tensor, run_tensor_answer
 
 __all__ = ["check_components_for_variance", "check_pca_reconstruction"]
 
@@ -32,12 +32,9 @@ def check_pca_reconstruction(
     """
     exercise = "PCA reconstruction"
     x, mean, components = _toy_pca()
-    answer, failure = run_answer(exercise, reconstruct, x.clone(), mean.clone(), components.clone())
+    result, failure = run_tensor_answer(exercise, reconstruct, x.clone(), mean.clone(), components.clone())
     if failure is not None:
         return failure
-    result = answer_tensor(answer)
-    if result is None:
-        return Feedback(exercise, False, [f"Return a tensor, not {type(answer).__name__}."])
     if result.shape != x.shape:
         return Feedback(
             exercise,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import torch
 
-from .feedback import Feedback, answer_tensor, run_answer
+from .feedback import Feedback, run_answer, run_tensor_answer
 
 __all__ = ["check_kl_divergence", "check_reparameterize"]
 
@@ -28,12 +28,9 @@ def check_kl_divergence(
     """
     exercise = "KL divergence to the prior"
     mean, log_var = _toy_posterior()
-    answer, failure = run_answer(exercise, kl_divergence, mean.clone(), log_var.clone())
+    result, failure = run_tensor_answer(exercise, kl_divergence, mean.clone(), log_var.clone())
     if failure is not None:
         return failure
-    result = answer_tensor(answer)
-    if result is None:
-        return Feedback(exercise, False, [f"Return a tensor, not {type(answer).__name__}."])
     var = log_var.exp()
     per_dim = 0.5 * (mean.pow(2) + var - 1 - log_var)
     expected = per_dim.sum(dim=1)
