@@ -101,7 +101,6 @@ def test_evaluate_and_predict_restore_mode(images):
         ({"batch_size": 0}, "batch_size must be at least 1"),
         ({"lr": -1.0}, "lr must be positive"),
         ({"lr_schedule": "step"}, "lr_schedule"),
-        ({"optimizer": "rmsprop"}, "optimizer must be"),
         ({"val_images": torch.rand(2, 1, 4, 4)}, "val_images have examples of shape"),
     ],
 )
@@ -143,7 +142,7 @@ def _nan_after(calls: int, *, term: str = "loss"):
 def test_fit_names_the_epoch_when_the_loss_turns_nan(images):
     # 256 images in batches of 64: the sixth call is the second batch of epoch 2.
     loss_fn = _nan_after(5)
-    with pytest.raises(FloatingPointError, match=r"training term 'loss' became nan in epoch 2"):
+    with pytest.raises(FloatingPointError, match=r"training loss became nan in epoch 2"):
         fit(TinyAutoencoder(), images, loss_fn=loss_fn, batch_size=64, epochs=3, progress=False)
 
 
@@ -177,7 +176,7 @@ def test_evaluate_refuses_to_return_nan(images):
     model = TinyAutoencoder()
     with torch.no_grad():
         model.decoder.bias.fill_(float("nan"))
-    with pytest.raises(FloatingPointError, match="'loss' is nan"):
+    with pytest.raises(FloatingPointError, match="evaluated loss became nan"):
         evaluate(model, images)
 
 
@@ -186,7 +185,6 @@ def test_evaluate_refuses_to_return_nan(images):
     [
         ({"lr": "1e-3"}, TypeError, "lr must be a real number.*without quotes"),
         ({"lr": float("nan")}, ValueError, "lr must be a finite number"),
-        ({"weight_decay": -1.0}, ValueError, "weight_decay must be zero or positive"),
         ({"seed": 0.5}, TypeError, "seed must be an int"),
         ({"device": "gpu"}, ValueError, "device must be 'cpu', 'cuda'"),
         ({"device": 0}, TypeError, "device must be a string"),
