@@ -23,7 +23,7 @@ def test_one_window_is_rows_and_a_model_for_windows_says_so():
     from aeutils.models import FeatureAutoencoder
 
     model = FeatureAutoencoder((3, 64), latent_dim=2)
-    with pytest.raises(ValueError, match=r"feature rows \(N, D\) of shape "
+    with pytest.raises(ValueError, match=r"features \(N, D\) of shape "
                        r"\(3, 64\).*x\.unsqueeze\(0\)"):
         predict(model, torch.rand(3, 64))
     assert predict(model, torch.rand(3, 64).unsqueeze(0)).shape == (1, 3, 64)

@@ -1,12 +1,9 @@
 """Training and applying models, and the device rule.
 
-- :mod:`aeutils.train.loop`: :func:`fit`, :func:`evaluate`,
-  :func:`fit_classifier`, :func:`seed_everything`.
-- :mod:`aeutils.train.history`: :class:`History`, what a run recorded.
-- :mod:`aeutils.train.predict`: :func:`predict` in batches, and the check
-  that a model accepts the data (:func:`check_model_fits`).
-- :mod:`aeutils.train.devices`: the DEVICE RULE (:func:`device_of`).
-
+:mod:`~aeutils.train.loop` trains (:func:`fit`, :func:`fit_classifier`) and
+evaluates; :mod:`~aeutils.train.history` holds what a run recorded;
+:mod:`~aeutils.train.predict` applies a model in batches;
+:mod:`~aeutils.train.devices` states the DEVICE RULE (:func:`device_of`).
 Chapters call the names re-exported here: ``train.fit(...)``.
 """
 

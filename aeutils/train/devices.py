@@ -33,8 +33,7 @@ def select_device(device: str | torch.device | None = None) -> torch.device:
         return validate_device(device)
     if torch.cuda.is_available():
         return torch.device("cuda")
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
+    if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
 
@@ -58,22 +57,18 @@ def device_of(function: object) -> torch.device:
     either are on their module's device; anything else (a function, a
     lambda, ``pca.decode``) computes on the CPU.
     """
-    module = module_of(function)
-    tensors = () if module is None else (
-        itertools.chain(module.parameters(), module.buffers())
-    )
+    module = module_of(function) or nn.Module()
+    tensors = itertools.chain(module.parameters(), module.buffers())
     return next((t.device for t in tensors), torch.device("cpu"))
 
 
 @contextlib.contextmanager
 def evaluation_mode(function: object):
     """Put the callable's module (if any) in eval mode, then restore it."""
-    module = module_of(function)
-    was_training = module.training if module is not None else False
-    if module is not None:
-        module.eval()
+    module = module_of(function) or nn.Module()
+    was_training = module.training
+    module.eval()
     try:
         yield
     finally:
-        if module is not None:
-            module.train(was_training)
+        module.train(was_training)

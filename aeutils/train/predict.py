@@ -15,6 +15,7 @@ from ..validation import (
     validate_positive_int,
     validate_tensor,
 )
+from ..validation.tensors import BATCH_FORMS
 from .devices import device_of, evaluation_mode, module_of, select_device
 
 __all__ = ["check_model_fits", "predict"]
@@ -23,11 +24,9 @@ __all__ = ["check_model_fits", "predict"]
 def _cannot_process(function: object, x: torch.Tensor, error: Exception):
     """A ValueError saying which shape the model got and what to pass."""
     name = type(module_of(function) or function).__name__
-    form = {2: "feature rows (N, D)", 3: "windows (N, C, T)"}.get(
-        x.ndim, "images (N, C, H, W)"
-    )
     return ValueError(
-        f"{name} cannot process {form} of shape {tuple(x.shape)}: {error} "
+        f"{name} cannot process {BATCH_FORMS[x.ndim]} of shape "
+        f"{tuple(x.shape)}: {error} "
         f"Build the model for examples of shape {tuple(x.shape[1:])} (the "
         "autoencoders of aeutils.models default to image_shape=(1, 28, 28); "
         f"pass image_shape={tuple(x.shape[1:])}), or reshape the data. One "
@@ -55,8 +54,6 @@ def predict(
         Images ``(N, C, H, W)``, windows ``(N, C, T)`` or features
         ``(N, D)``. A 2-D input is always ``N`` rows: pass one window
         ``(C, T)`` as ``x.unsqueeze(0)``.
-    batch_size, device
-        Examples per call; where to compute.
 
     Returns
     -------
@@ -75,10 +72,9 @@ def predict(
     device = device_of(function) if device is None else select_device(device)
     outputs = []
     with evaluation_mode(function):
-        for start in range(0, len(x), batch_size):
-            batch = x[start : start + batch_size].to(device)
+        for batch in x.split(batch_size):
             try:
-                output = function(batch)
+                output = function(batch.to(device))
             except RuntimeError as error:
                 raise _cannot_process(function, x, error) from None
             if not isinstance(output, torch.Tensor):
