@@ -1,10 +1,7 @@
 """Checks of arrays and tensors: images, batches, matrices, codes, scores.
 
-Floating-point input of any precision is converted to ``float32`` (or the
-``dtype`` a caller asks for) at the boundary, so NumPy's float64 arrays work
-wherever float32 tensors do. Batches are recognised by their axes: features
-``(N, D)``, windows ``(N, C, T)`` and images ``(N, C, H, W)`` (pixel values,
-by convention in ``[0, 1]``).
+Float input of any precision becomes ``float32`` (or the ``dtype`` a caller
+asks for), so NumPy's float64 arrays work wherever float32 tensors do.
 """
 
 from __future__ import annotations
@@ -95,18 +92,13 @@ def _check_finite_nonempty(tensor: torch.Tensor, *, name: str, unit: str = "imag
 
 def _flat_image_hint(n_features: int) -> str:
     """Suggest a reshape for a 2-D batch whose rows may be flattened images."""
-    side = math.isqrt(n_features)
-    if side > 1 and side * side == n_features:
-        return (
-            f" If the rows are flattened {side}x{side} grayscale images, use "
-            f"x.reshape(-1, 1, {side}, {side})."
-        )
-    side = math.isqrt(n_features // 3)
-    if n_features % 3 == 0 and side > 1 and side * side * 3 == n_features:
-        return (
-            f" If the rows are flattened {side}x{side} RGB images, use "
-            f"x.reshape(-1, 3, {side}, {side})."
-        )
+    for channels, kind in ((1, "grayscale"), (3, "RGB")):
+        side = math.isqrt(n_features // channels)
+        if side > 1 and channels * side * side == n_features:
+            return (
+                f" If the rows are flattened {side}x{side} {kind} images, use "
+                f"x.reshape(-1, {channels}, {side}, {side})."
+            )
     return (
         f" Rows of {n_features} values are not square images; reshape them to "
         "(N, C, H, W) with the height and width of your images."
@@ -220,12 +212,7 @@ def validate_matrix(
         raise ValueError(f"{name} must be a 2-D matrix, got shape {tuple(tensor.shape)}.{hint}")
     if n_cols is not None and tensor.shape[1] != n_cols:
         raise ValueError(f"{name} must have {n_cols} columns, got shape {tuple(tensor.shape)}.")
-    if tensor.numel() == 0:
-        raise ValueError(
-            f"{name} is empty (shape {tuple(tensor.shape)}); it needs at least one row "
-            "and one column."
-        )
-    _check_finite_nonempty(tensor, name=name)
+    _check_finite_nonempty(tensor, name=name, unit="row")
     return tensor
 
 
@@ -252,9 +239,7 @@ def validate_vector(vector: object, *, name: str) -> torch.Tensor:
     tensor = as_tensor(vector, name=name, pixels=False)
     if tensor.ndim != 1:
         raise ValueError(f"{name} must be a code of shape (k,), got {tuple(tensor.shape)}.")
-    if tensor.numel() == 0:
-        raise ValueError(f"{name} is empty; a code needs at least one value.")
-    _check_finite_nonempty(tensor, name=name)
+    _check_finite_nonempty(tensor, name=name, unit="code")
     return tensor.cpu()
 
 
@@ -302,8 +287,8 @@ def validate_scores(scores: object, *, name: str = "scores") -> np.ndarray:
         )
     if array.size == 0:
         raise ValueError(f"{name} is empty; pass at least one score.")
-    if not np.isfinite(array).all():
-        n_bad = int((~np.isfinite(array)).sum())
+    n_bad = int((~np.isfinite(array)).sum())
+    if n_bad:
         raise ValueError(
             f"{name} contains {n_bad} NaN or infinite value(s); a diverged model or an "
             "input outside the model's range gives NaN. Fix those scores first."
