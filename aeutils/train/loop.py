@@ -23,7 +23,7 @@ from ..losses import LossFn, mse_loss
 from ..validation import (
     validate_batch,
     validate_callable,
-    validate_class_labels,
+    validate_labels,
     validate_loss_terms,
     validate_module,
     validate_option,
@@ -374,11 +374,11 @@ def fit_classifier(
     """
     model = validate_module(model)
     x = validate_batch(images, name="images")
-    y = validate_class_labels(labels, name="labels", n=len(x))
+    y = validate_labels(labels, n=len(x))
     device = select_device(device)
     history = _train(
         model.to(device),
-        [x.to(device), torch.from_numpy(y).long().to(device)],
+        [x.to(device), y.to(device)],
         lambda model, x, y: F.cross_entropy(model(x), y),
         epochs=validate_positive_int(epochs, name="epochs"),
         batch_size=validate_positive_int(batch_size, name="batch_size"),

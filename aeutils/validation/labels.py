@@ -14,8 +14,12 @@ __all__ = [
 ]
 
 
-def validate_labels(labels: object, *, n: int, n_classes: int, name: str = "labels") -> torch.Tensor:
-    """Validate integer class labels of shape ``(n,)`` with values below ``n_classes``."""
+def validate_labels(
+    labels: object, *, n: int, n_classes: int | None = None,
+    name: str = "labels",
+) -> torch.Tensor:
+    """Validate ``n`` integer class labels as a long tensor ``(n,)``, with
+    values below ``n_classes`` (``None``: any values)."""
     if isinstance(labels, (list, tuple)):
         labels = np.asarray(labels)
     if isinstance(labels, np.ndarray) and np.issubdtype(labels.dtype, np.number):
@@ -31,7 +35,9 @@ def validate_labels(labels: object, *, n: int, n_classes: int, name: str = "labe
     if tuple(labels.shape) != (n,):
         raise ValueError(f"{name} must have shape ({n},), got {tuple(labels.shape)}.")
     labels = labels.detach().cpu().long()
-    if n and (int(labels.min()) < 0 or int(labels.max()) >= n_classes):
+    if n_classes is not None and n and (
+        int(labels.min()) < 0 or int(labels.max()) >= n_classes
+    ):
         raise ValueError(
             f"{name} take values in [{int(labels.min())}, {int(labels.max())}], but there "
             f"are {n_classes} class name(s) for the values 0..{n_classes - 1}. Pass one "
@@ -42,14 +48,7 @@ def validate_labels(labels: object, *, n: int, n_classes: int, name: str = "labe
 
 def validate_class_labels(labels: object, *, name: str, n: int) -> np.ndarray:
     """Validate ``n`` integer class labels (any values) as a NumPy array."""
-    if isinstance(labels, torch.Tensor):
-        labels = labels.detach().cpu().numpy()
-    labels = np.asarray(labels)
-    if labels.shape != (n,):
-        raise ValueError(f"{name} must have shape ({n},), got {labels.shape}.")
-    if not np.issubdtype(labels.dtype, np.integer):
-        raise TypeError(f"{name} must hold integer class labels, got {labels.dtype}.")
-    return labels
+    return validate_labels(labels, n=n, name=name).numpy()
 
 
 def validate_binary_labels(labels: object, scores: object) -> tuple[np.ndarray, np.ndarray]:

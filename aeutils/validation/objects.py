@@ -47,16 +47,13 @@ def validate_generator(generator: object) -> torch.Generator | None:
     return generator
 
 
-def _mps_available() -> bool:
-    return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
-
-
 def validate_device(device: object) -> torch.device:
-    """Validate a named device (``"cpu"``, ``"cuda:0"``, ``"mps"``...) that exists here."""
+    """Validate a named device (``"cpu"``, ``"cuda:0"``, ``"mps"``...) that
+    exists here."""
     if not isinstance(device, (str, torch.device)):
         raise TypeError(
-            f"device must be a string such as 'cpu' or 'cuda', a torch.device or None, "
-            f"got {type(device).__name__}."
+            "device must be a string such as 'cpu' or 'cuda', a torch.device "
+            f"or None, got {type(device).__name__}."
         )
     try:
         chosen = torch.device(device)
@@ -64,23 +61,17 @@ def validate_device(device: object) -> torch.device:
         chosen = None
     if chosen is None or chosen.type not in _DEVICE_TYPES:
         raise ValueError(
-            f"device must be 'cpu', 'cuda' (or 'cuda:0', ...), 'mps' or None to pick the "
-            f"fastest available, got {device!r}."
+            "device must be 'cpu', 'cuda' (or 'cuda:0', ...), 'mps' or None "
+            f"to pick the fastest available, got {device!r}."
         )
-    if chosen.type == "cuda" and not torch.cuda.is_available():
+    n_cuda = torch.cuda.device_count()
+    if (chosen.type == "cuda" and (chosen.index or 0) >= n_cuda) or (
+        chosen.type == "mps" and not torch.backends.mps.is_available()
+    ):
         raise ValueError(
-            f"device={device!r} was requested but CUDA is not available here; use "
-            "device='cpu', or None to pick the fastest available device."
-        )
-    if chosen.type == "cuda" and (chosen.index or 0) >= torch.cuda.device_count():
-        raise ValueError(
-            f"device={device!r} does not exist; this machine has "
-            f"{torch.cuda.device_count()} CUDA device(s)."
-        )
-    if chosen.type == "mps" and not _mps_available():
-        raise ValueError(
-            f"device={device!r} was requested but Apple's MPS is not available here; use "
-            "device='cpu', or None to pick the fastest available device."
+            f"device={device!r} is not available here (this machine has "
+            f"{n_cuda} CUDA device(s)); use device='cpu', or None to pick the "
+            "fastest available device."
         )
     return chosen
 
