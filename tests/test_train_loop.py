@@ -83,7 +83,7 @@ def test_loss_terms_are_recorded(images):
 def test_evaluate_and_predict_restore_mode(images):
     model = TinyAutoencoder()
     model.train()
-    result = evaluate(model, images, batch_size=100)
+    result = evaluate(model, images)
     assert set(result) == {"loss"}
     manual = F.mse_loss(model(images), images).item()
     assert result["loss"] == pytest.approx(manual, rel=1e-5)
@@ -459,3 +459,16 @@ def test_a_model_that_needs_more_than_a_batch_is_left_to_its_loss():
 def test_seed_everything_refuses_bad_seeds(seed):
     with pytest.raises((TypeError, ValueError), match="seed must be"):
         seed_everything(seed)
+
+
+# ------------------------------ History
+
+
+def test_history_summary_before_training():
+    assert History(model_name="Net").summary() == "Net has not been trained yet (0 epochs recorded)."
+
+
+def test_history_defaults():
+    history = History(train_loss=[1.0, 0.5], epoch_seconds=[0.25, 0.25])
+    assert history.epochs == 2 and history.total_seconds == 0.5
+    assert history.summary().endswith("train loss 0.50000.")

@@ -1,4 +1,5 @@
-"""The training loop every chapter uses: fit, evaluate, fit_classifier.
+"""The training loop every chapter uses: fit, evaluate, fit_classifier, and
+the :class:`History` of a run.
 
 The loss is a function ``loss_fn(model, batch)``, so the same :func:`fit`
 trains a plain, a denoising, a sparse or a variational autoencoder. It
@@ -13,6 +14,7 @@ import math
 import random
 import time
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -31,13 +33,67 @@ from ..validation import (
     validate_positive_int,
     validate_seed,
 )
-from .devices import device_of, evaluation_mode, select_device
-from .history import History
-from .predict import check_model_fits
+from .devices import (
+    check_model_fits,
+    device_of,
+    evaluation_mode,
+    select_device,
+)
 
-__all__ = ["evaluate", "fit", "fit_classifier", "seed_everything"]
+__all__ = ["History", "evaluate", "fit", "fit_classifier", "seed_everything"]
 
 _NAN_HINT = "log(0), division by zero or sqrt of a negative number"
+
+
+@dataclass
+class History:
+    """What happened during :func:`fit`, one entry per epoch.
+
+    Attributes
+    ----------
+    train_loss, val_loss
+        Mean loss per example on the training and validation data.
+    terms
+        Other terms of the loss function, e.g. ``{"kl": [...]}``; their
+        validation values are under ``"val_" + name``.
+    epoch_seconds
+        Wall-clock time of each epoch.
+    device, model_name
+        Where the model was trained; its class name.
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    terms: dict[str, list[float]] = field(default_factory=dict)
+    epoch_seconds: list[float] = field(default_factory=list)
+    device: str = "cpu"
+    model_name: str = "model"
+
+    @property
+    def epochs(self) -> int:
+        """Number of completed epochs."""
+        return len(self.train_loss)
+
+    @property
+    def total_seconds(self) -> float:
+        """Total training time."""
+        return float(sum(self.epoch_seconds))
+
+    def summary(self) -> str:
+        """One line: what was trained, how long, and the final losses."""
+        if not self.train_loss:
+            return (
+                f"{self.model_name} has not been trained yet "
+                "(0 epochs recorded)."
+            )
+        text = (
+            f"Trained {self.model_name} for {self.epochs} epochs on "
+            f"{self.device} in {self.total_seconds:.1f} s: train loss "
+            f"{self.train_loss[-1]:.5f}"
+        )
+        if self.val_loss:
+            text += f", validation loss {self.val_loss[-1]:.5f}"
+        return text + "."
 
 
 def seed_everything(seed: int) -> None:
@@ -91,11 +147,11 @@ def _check_finite(means: dict[str, float], label: str, when: str) -> None:
 
 
 @torch.no_grad()
-def _mean_terms(model, x, loss_fn, device, batch_size=1024) -> dict:
+def _mean_terms(model, x, loss_fn, device) -> dict[str, float]:
     """Mean of each loss term over ``x``, with the model in eval mode."""
     sums: dict[str, torch.Tensor] = {}
     with evaluation_mode(model):
-        for number, batch in enumerate(x.split(batch_size)):
+        for number, batch in enumerate(x.split(1024)):
             terms = _call_loss(loss_fn, model, batch.to(device),
                                first=number == 0)
             _accumulate(sums, terms, len(batch))
@@ -107,8 +163,6 @@ def evaluate(
     images: object,
     *,
     loss_fn: LossFn = mse_loss,
-    batch_size: int = 1024,
-    device: str | torch.device | None = None,
 ) -> dict[str, float]:
     """Mean of each loss term over ``images``, with the model in eval mode.
 
@@ -116,9 +170,9 @@ def evaluate(
     ----------
     images
         Images ``(N, C, H, W)`` in ``[0, 1]``, windows ``(N, C, T)`` or
-        feature rows ``(N, D)``.
-    loss_fn, batch_size, device
-        As in :func:`fit`; ``device=None`` uses the model's device.
+        feature rows ``(N, D)``, sent to the model's device.
+    loss_fn
+        As in :func:`fit`.
 
     Returns
     -------
@@ -131,9 +185,7 @@ def evaluate(
         If a term is NaN or infinite on these data.
     """
     x = validate_batch(images, name="images")
-    batch_size = validate_positive_int(batch_size, name="batch_size")
-    device = device_of(model) if device is None else select_device(device)
-    means = _mean_terms(model, x, loss_fn, device, batch_size)
+    means = _mean_terms(model, x, loss_fn, device_of(model))
     _check_finite(
         means,
         "evaluated",
@@ -156,26 +208,6 @@ def _status(progress: bool):
         return lambda text, final=False: print(text) if final else None
     handle = display(Pretty("Training..."), display_id=True)
     return lambda text, final=False: handle.update(Pretty(text))
-
-
-def _check_first_batch(terms: dict[str, torch.Tensor]) -> None:
-    """Before any update, a detached or non-finite loss is the loss
-    function's own doing."""
-    if not terms["loss"].requires_grad:
-        raise ValueError(
-            "loss_fn returned a loss without a gradient (requires_grad is "
-            "False), so nothing can be trained: compute it from the model's "
-            "output with torch operations, without .detach(), .item(), "
-            "float() or torch.no_grad()."
-        )
-    values = {n: float(v.detach().reshape(())) for n, v in terms.items()}
-    _check_finite(
-        values,
-        "first batch's",
-        "before any update: the loss function itself returned it, so this "
-        "is not a learning-rate problem; check loss_fn and the model's "
-        "forward pass",
-    )
 
 
 def _train(model, data, loss_fn, *, epochs, batch_size, lr, seed, device,
@@ -205,8 +237,21 @@ def _train(model, data, loss_fn, *, epochs, batch_size, lr, seed, device,
             first = epoch == 1 and not sums
             batch = [tensor[index] for tensor in data]
             terms = _call_loss(loss_fn, model, *batch, first=first)
-            if first:
-                _check_first_batch(terms)
+            if first and not terms["loss"].requires_grad:
+                raise ValueError(
+                    "loss_fn returned a loss without a gradient (requires_grad"
+                    " is False), so nothing can be trained: compute it from "
+                    "the model's output with torch operations, without "
+                    ".detach(), .item(), float() or torch.no_grad()."
+                )
+            if first:  # before any update, NaN is the loss function's doing
+                _check_finite(
+                    {k: float(v.detach()) for k, v in terms.items()},
+                    "first batch's",
+                    "before any update: the loss function itself returned "
+                    "it, so this is not a learning-rate problem; check "
+                    "loss_fn and the model's forward pass",
+                )
             optim.zero_grad(set_to_none=True)
             terms["loss"].backward()
             optim.step()
@@ -345,10 +390,8 @@ def fit_classifier(
     labels: object,
     *,
     epochs: int = 3,
-    batch_size: int = 256,
     lr: float = 1e-3,
     seed: int = 0,
-    device: str | torch.device | None = None,
 ) -> History:
     """Train ``model`` to predict ``labels`` with cross-entropy and Adam.
 
@@ -363,8 +406,9 @@ def fit_classifier(
         Inputs ``(N, C, H, W)`` in ``[0, 1]`` (or features ``(N, D)``).
     labels
         Integer class labels, shape ``(N,)``.
-    epochs, batch_size, lr, seed, device
-        As in :func:`fit` (constant learning rate).
+    epochs, lr, seed
+        As in :func:`fit` (batches of 256, constant learning rate, the
+        fastest device).
 
     Returns
     -------
@@ -375,13 +419,13 @@ def fit_classifier(
     model = validate_module(model)
     x = validate_batch(images, name="images")
     y = validate_labels(labels, n=len(x))
-    device = select_device(device)
+    device = select_device()
     history = _train(
         model.to(device),
         [x.to(device), y.to(device)],
         lambda model, x, y: F.cross_entropy(model(x), y),
         epochs=validate_positive_int(epochs, name="epochs"),
-        batch_size=validate_positive_int(batch_size, name="batch_size"),
+        batch_size=256,
         lr=validate_positive_float(lr, name="lr"),
         seed=validate_seed(seed),
         device=device,
