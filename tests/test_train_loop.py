@@ -101,7 +101,7 @@ def test_evaluate_and_predict_restore_mode(images):
         ({"batch_size": 0}, "batch_size must be at least 1"),
         ({"lr": -1.0}, "lr must be positive"),
         ({"lr_schedule": "step"}, "lr_schedule"),
-        ({"val_images": torch.rand(2, 1, 4, 4)}, "val_images have examples of shape"),
+        ({"val_images": torch.rand(2, 1, 4, 4)}, "examples of val_images and"),
     ],
 )
 def test_fit_rejects_bad_arguments(images, kwargs, pattern):

@@ -31,6 +31,7 @@ from ..validation import (
     validate_option,
     validate_positive_float,
     validate_positive_int,
+    validate_same_shape,
     validate_seed,
 )
 from .devices import (
@@ -355,12 +356,11 @@ def fit(
     x_val = None
     if val_images is not None:
         x_val = validate_batch(val_images, name="val_images")
-        if x_val.shape[1:] != x_train.shape[1:]:
-            raise ValueError(
-                f"val_images have examples of shape {tuple(x_val.shape[1:])} "
-                f"but train_images have {tuple(x_train.shape[1:])}; both "
-                "must hold the same kind of data."
-            )
+        validate_same_shape(
+            x_val[0],
+            x_train[0],
+            names=("examples of val_images", "examples of train_images"),
+        )
     options = dict(
         epochs=validate_positive_int(epochs, name="epochs"),
         batch_size=validate_positive_int(batch_size, name="batch_size"),

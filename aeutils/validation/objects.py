@@ -142,12 +142,8 @@ def validate_mapping(value: object, *, name: str, example: str) -> dict:
 
 
 def validate_loss_terms(output: object) -> dict[str, torch.Tensor]:
-    """The terms of what a loss function returned, as ``{"loss": ..., ...}``.
-
-    A loss function returns a scalar tensor or a mapping with a ``"loss"``
-    entry (what is minimised) and other scalar terms to record; anything else
-    raises a ``TypeError``/``ValueError`` that says how to fix it.
-    """
+    """A loss function's scalar tensor or mapping of scalar terms with a
+    ``"loss"`` entry, as ``{"loss": ..., other terms...}``."""
     if isinstance(output, torch.Tensor):
         terms = {"loss": output}
     elif isinstance(output, Mapping):

@@ -78,7 +78,12 @@ def as_tensor(
     return tensor
 
 
-def _check_finite_nonempty(tensor: torch.Tensor, *, name: str, unit: str = "image") -> None:
+def _check_finite_nonempty(
+    tensor: torch.Tensor, *, name: str, unit: str = "image",
+    value_range: tuple[float, float] | None = None,
+) -> None:
+    """Refuse an empty tensor, NaN or infinity, and values outside
+    ``value_range`` (pixels; ``None``: any)."""
     if tensor.numel() == 0:
         raise ValueError(
             f"{name} is empty (shape {tuple(tensor.shape)}); pass at least one {unit} "
@@ -91,6 +96,16 @@ def _check_finite_nonempty(tensor: torch.Tensor, *, name: str, unit: str = "imag
             f"{name} contains {n_bad} NaN or infinite value(s) (float64 values beyond "
             "float32's range, about 3.4e38, also become infinite). Check the computation "
             "that produced it (a diverged model gives NaN)."
+        )
+    if value_range is None:
+        return
+    low, high = value_range
+    lo, hi = float(tensor.min()), float(tensor.max())
+    if lo < low or hi > high:
+        raise ValueError(
+            f"{name} must have pixel values in [{low:g}, {high:g}], got values in "
+            f"[{lo:.4g}, {hi:.4g}]. Divide 8-bit images by 255, or clamp model outputs "
+            "with x.clamp(0, 1)."
         )
 
 
@@ -107,19 +122,6 @@ def _flat_image_hint(n_features: int) -> str:
         f" Rows of {n_features} values are not square images; reshape them to "
         "(N, C, H, W) with the height and width of your images."
     )
-
-
-def _check_range(
-    tensor: torch.Tensor, value_range: tuple[float, float], *, name: str
-) -> None:
-    low, high = value_range
-    lo, hi = float(tensor.min()), float(tensor.max())
-    if lo < low or hi > high:
-        raise ValueError(
-            f"{name} must have pixel values in [{low:g}, {high:g}], got values in "
-            f"[{lo:.4g}, {hi:.4g}]. Divide 8-bit images by 255, or clamp model outputs "
-            "with x.clamp(0, 1)."
-        )
 
 
 def validate_images(
@@ -163,9 +165,7 @@ def validate_images(
             f"{tensor.shape[1]} channels in shape {tuple(tensor.shape)}. Pick channels with "
             "x[:, :1] or x[:, :3]."
         )
-    _check_finite_nonempty(tensor, name=name)
-    if value_range is not None:
-        _check_range(tensor, value_range, name=name)
+    _check_finite_nonempty(tensor, name=name, value_range=value_range)
     return tensor
 
 
@@ -194,10 +194,10 @@ def validate_batch(
             f"{name} must be a batch of {forms}; got shape {tuple(tensor.shape)} "
             f"with {tensor.ndim} axes.{hint}"
         )
-    form = BATCH_FORMS[tensor.ndim]
-    _check_finite_nonempty(tensor, name=name, unit=f"example ({form})")
-    if tensor.ndim == 4 and value_range is not None:
-        _check_range(tensor, value_range, name=name)
+    _check_finite_nonempty(
+        tensor, name=name, unit=f"example ({BATCH_FORMS[tensor.ndim]})",
+        value_range=value_range if tensor.ndim == 4 else None,
+    )
     return tensor
 
 
