@@ -201,7 +201,7 @@ def test_fit_explains_bad_arguments(images, kwargs, error, pattern):
 def test_fit_explains_models_without_parameters(images):
     with pytest.raises(ValueError, match="no trainable parameters"):
         fit(nn.Identity(), images, epochs=1, progress=False)
-    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+    with pytest.raises(TypeError, match="model must be a Module"):
         fit(lambda x: x, images, epochs=1, progress=False)
 
 

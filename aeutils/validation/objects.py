@@ -38,13 +38,10 @@ def validate_callable(function: object, *, name: str, example: str = "a model") 
 
 def validate_generator(generator: object) -> torch.Generator | None:
     """Validate an optional ``torch.Generator``."""
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(
-            "generator must be a torch.Generator or None, got "
-            f"{type(generator).__name__}. Create one with "
-            "torch.Generator().manual_seed(0)."
-        )
-    return generator
+    if generator is None:
+        return None
+    return validate_instance(generator, torch.Generator, name="generator",
+                             example="torch.Generator().manual_seed(0)")
 
 
 def validate_device(device: object) -> torch.device:
@@ -89,9 +86,8 @@ def validate_instance(value: object, kind: type, *, name: str,
 
 def validate_module(model: object, *, name: str = "model") -> torch.nn.Module:
     """Validate a ``torch.nn.Module``."""
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"{name} must be a torch.nn.Module, got {type(model).__name__}.")
-    return model
+    return validate_instance(model, torch.nn.Module, name=name,
+                             example="a model of aeutils.models")
 
 
 def validate_path(path: object, *, name: str = "path") -> Path:

@@ -216,7 +216,12 @@ def validate_matrix(
         raise ValueError(f"{name} must be a 2-D matrix, got shape {tuple(tensor.shape)}.{hint}")
     if n_cols is not None and tensor.shape[1] != n_cols:
         raise ValueError(f"{name} must have {n_cols} columns, got shape {tuple(tensor.shape)}.")
-    _check_finite_nonempty(tensor, name=name, unit="row")
+    if tensor.numel() == 0:
+        raise ValueError(
+            f"{name} is empty (shape {tuple(tensor.shape)}); it needs at least one row "
+            "and one column."
+        )
+    _check_finite_nonempty(tensor, name=name)
     return tensor
 
 
