@@ -464,10 +464,6 @@ def test_seed_everything_refuses_bad_seeds(seed):
 # ------------------------------ History
 
 
-def test_history_summary_before_training():
-    assert History(model_name="Net").summary() == "Net has not been trained yet (0 epochs recorded)."
-
-
 def test_history_defaults():
     history = History(train_loss=[1.0, 0.5], epoch_seconds=[0.25, 0.25])
     assert history.epochs == 2 and history.total_seconds == 0.5

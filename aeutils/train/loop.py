@@ -82,11 +82,6 @@ class History:
 
     def summary(self) -> str:
         """One line: what was trained, how long, and the final losses."""
-        if not self.train_loss:
-            return (
-                f"{self.model_name} has not been trained yet "
-                "(0 epochs recorded)."
-            )
         text = (
             f"Trained {self.model_name} for {self.epochs} epochs on "
             f"{self.device} in {self.total_seconds:.1f} s: train loss "
