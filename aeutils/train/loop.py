@@ -43,9 +43,6 @@ from .devices import (
 
 __all__ = ["History", "evaluate", "fit", "fit_classifier", "seed_everything"]
 
-_NAN_HINT = "log(0), division by zero or sqrt of a negative number"
-
-
 @dataclass
 class History:
     """What happened during :func:`fit`, one entry per epoch.
@@ -137,8 +134,8 @@ def _check_finite(means: dict[str, float], label: str, when: str) -> None:
         if not math.isfinite(value):
             term = "loss" if name == "loss" else f"term {name!r}"
             raise FloatingPointError(
-                f"The {label} {term} became {value} {when} (look for "
-                f"{_NAN_HINT})."
+                f"The {label} {term} became {value} {when} (look for log(0), "
+                "division by zero or sqrt of a negative number)."
             )
 
 

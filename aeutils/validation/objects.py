@@ -10,8 +10,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-_DEVICE_TYPES = ("cpu", "cuda", "mps")
-
 __all__ = [
     "validate_callable",
     "validate_generator",
@@ -56,7 +54,7 @@ def validate_device(device: object) -> torch.device:
         chosen = torch.device(device)
     except RuntimeError:
         chosen = None
-    if chosen is None or chosen.type not in _DEVICE_TYPES:
+    if chosen is None or chosen.type not in ("cpu", "cuda", "mps"):
         raise ValueError(
             "device must be 'cpu', 'cuda' (or 'cuda:0', ...), 'mps' or None "
             f"to pick the fastest available, got {device!r}."
