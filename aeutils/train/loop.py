@@ -190,8 +190,8 @@ def evaluate(
 
 def _status(progress: bool):
     """``update(text, final=False)``: in a notebook, one output overwritten
-    in place (an executed notebook keeps only the final summary line);
-    elsewhere only the final line is printed."""
+    every epoch (an executed notebook keeps the final summary); elsewhere
+    only the final summary is printed."""
     if not progress:
         return lambda text, final=False: None
     from IPython import get_ipython
@@ -267,12 +267,7 @@ def _train(model, data, loss_fn, *, epochs, batch_size, lr, seed, device,
             _check_finite(val_terms, "validation", f"in epoch {epoch}{advice}")
             _record(history, val_terms, prefix="val_")
         history.epoch_seconds.append(time.perf_counter() - start)
-        line = (
-            f"epoch {epoch}/{epochs}: train loss {history.train_loss[-1]:.5f}"
-        )
-        if history.val_loss:
-            line += f", validation loss {history.val_loss[-1]:.5f}"
-        status(line)
+        status(history.summary())
     status(history.summary(), final=True)
     return history
 

@@ -113,7 +113,7 @@ def validate_option(value: object, *, name: str, options: tuple) -> object:
 
 def validate_choices(values: object, *, name: str) -> list:
     """Validate the non-empty, distinct values a slider offers."""
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, range)):
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
         raise TypeError(f"the values of slider {name!r} must be a list, got {values!r}.")
     values = list(values)
     if not values:
