@@ -410,7 +410,7 @@ def fit_classifier(
     history = _train(
         model.to(device),
         [x.to(device), y.to(device)],
-        lambda model, x, y: F.cross_entropy(model(x), y),
+        lambda net, inputs, targets: F.cross_entropy(net(inputs), targets),
         epochs=validate_positive_int(epochs, name="epochs"),
         batch_size=256,
         lr=validate_positive_float(lr, name="lr"),
