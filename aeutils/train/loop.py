@@ -43,6 +43,7 @@ from .devices import (
 
 __all__ = ["History", "evaluate", "fit", "fit_classifier", "seed_everything"]
 
+
 @dataclass
 class History:
     """What happened during :func:`fit`, one entry per epoch.
