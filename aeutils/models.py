@@ -12,7 +12,6 @@ import math
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from .validation import (
     validate_images,
@@ -24,11 +23,8 @@ from .validation import (
 
 __all__ = [
     "PCA",
-    "ConvAutoencoder",
     "MLPAutoencoder",
-    "TopKSparseAutoencoder",
     "MLPClassifier",
-    "SpatialVAE",
     "VariationalAutoencoder",
     "count_parameters",
 ]
@@ -225,70 +221,6 @@ class FeatureAutoencoder(nn.Module):
         return self.decode(self.encode(x))
 
 
-class ConvAutoencoder(nn.Module):
-    """Convolutional autoencoder: strided convolutions down, transposed up.
-
-    Each stride-2 layer halves the height and width (28 -> 14 -> 7), so the
-    image side must be divisible by 4. A linear layer maps the last feature
-    map to the code and back.
-
-    Parameters
-    ----------
-    latent_dim
-        Size k of the code.
-    channels
-        Feature maps after the first and the second convolution.
-    image_shape
-        (C, H, W) of the images.
-    """
-
-    def __init__(
-        self, latent_dim=32, channels=(16, 32), image_shape=(1, 28, 28)
-    ):
-        super().__init__()
-        in_channels, height, width = image_shape
-        positive = isinstance(latent_dim, int) and latent_dim > 0
-        if not positive or height % 4 or width % 4:
-            raise ValueError(
-                f"need an integer latent_dim >= 1 and a height and width "
-                f"divisible by "
-                f"4, got latent_dim={latent_dim!r}, "
-                f"image_shape={tuple(image_shape)}."
-            )
-        c1, c2 = channels
-        feature_shape = (c2, height // 4, width // 4)
-        self.encoder = nn.Sequential(
-            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1),
-            nn.ReLU(),
-            nn.Conv2d(c1, c2, 3, stride=2, padding=1),
-            nn.ReLU(),
-            nn.Flatten(),
-            nn.Linear(math.prod(feature_shape), latent_dim),
-        )
-        self.decoder = nn.Sequential(
-            nn.Linear(latent_dim, math.prod(feature_shape)),
-            nn.ReLU(),
-            nn.Unflatten(1, feature_shape),
-            nn.ConvTranspose2d(
-                c2, c1, 3, stride=2, padding=1, output_padding=1
-            ),
-            nn.ReLU(),
-            nn.ConvTranspose2d(
-                c1, in_channels, 3, stride=2, padding=1, output_padding=1
-            ),
-            nn.Sigmoid(),
-        )
-
-    def encode(self, images):
-        return self.encoder(images)
-
-    def decode(self, codes):
-        return self.decoder(codes)
-
-    def forward(self, images):
-        return self.decode(self.encode(images))
-
-
 class VariationalAutoencoder(nn.Module):
     """MLP VAE: the encoder outputs a mean and a log-variance per code entry.
 
@@ -319,105 +251,6 @@ class VariationalAutoencoder(nn.Module):
 
     def encode(self, images):
         """Mean and log-variance of q(z | x), each of shape (N, k)."""
-        mean, log_var = self.encoder(images).chunk(2, dim=1)
-        return mean, log_var
-
-    def decode_logits(self, codes):
-        return self.decoder(codes)
-
-    def decode(self, codes):
-        return torch.sigmoid(self.decoder(codes))
-
-    def forward(self, images):
-        mean, _ = self.encode(images)
-        return self.decode(mean)
-
-
-class TopKSparseAutoencoder(nn.Module):
-    """Top-k sparse autoencoder for activations h (Gao et al. 2024).
-
-    Parameters
-    ----------
-    input_dim
-        Width of the activation vectors h.
-    n_latents
-        Size m of the dictionary, usually several times input_dim.
-    k
-        Number of latents kept active per input, 1 <= k <= n_latents.
-    """
-
-    def __init__(self, input_dim, n_latents, k):
-        super().__init__()
-        input_dim = validate_positive_int(input_dim, name="input_dim")
-        n_latents = validate_positive_int(n_latents, name="n_latents")
-        if validate_positive_int(k, name="k") > n_latents:
-            raise ValueError(
-                f"k={k} is larger than the dictionary (n_latents="
-                f"{n_latents}); choose k <= n_latents."
-            )
-        self.k = k
-        directions = F.normalize(torch.randn(input_dim, n_latents), dim=0)
-        self.decoder_weight = nn.Parameter(directions)
-        self.encoder = nn.Linear(input_dim, n_latents)
-        with torch.no_grad():
-            self.encoder.weight.copy_(directions.T)
-            self.encoder.bias.zero_()
-        self.pre_bias = nn.Parameter(torch.zeros(input_dim))
-
-    def directions(self):
-        """Decoder columns scaled to unit length: (input_dim, n_latents)."""
-        return F.normalize(self.decoder_weight, dim=0)
-
-    def encode(self, activations):
-        if not torch.isfinite(activations).all():
-            raise ValueError(
-                "activations contain NaN or infinite values; check the "
-                "network they come from before training a dictionary."
-            )
-        pre = self.encoder(activations - self.pre_bias)
-        top = pre.topk(self.k, dim=1)
-        codes = torch.zeros_like(pre)
-        return codes.scatter(1, top.indices, top.values.relu())
-
-    def decode(self, codes):
-        return codes @ self.directions().T + self.pre_bias
-
-    def forward(self, activations):
-        return self.decode(self.encode(activations))
-
-
-class SpatialVAE(nn.Module):
-    """Convolutional VAE whose code is a small image: 1x28x28 -> Cx7x7.
-
-    Two stride-2 convolutions halve the height and width twice (f = 4); a
-    1x1 convolution gives a mean and a log-variance per latent pixel and
-    channel. The decoder mirrors it and outputs Bernoulli logits per pixel.
-    """
-
-    def __init__(self, latent_channels=4, channels=(16, 32), in_channels=1):
-        super().__init__()
-        widths = (latent_channels, *channels)
-        if not all(isinstance(n, int) and n > 0 for n in widths):
-            raise ValueError(
-                f"latent_channels and channels must be positive integers, "
-                f"got "
-                f"latent_channels={latent_channels!r}, channels={channels}."
-            )
-        c1, c2 = channels
-        up = dict(stride=2, padding=1, output_padding=1)  # 7 -> 14 -> 28
-        self.encoder = nn.Sequential(
-            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1), nn.SiLU(),
-            nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.SiLU(),
-            nn.Conv2d(c2, 2 * latent_channels, 1),
-        )  # fmt: skip
-        self.decoder = nn.Sequential(
-            nn.Conv2d(latent_channels, c2, 1), nn.SiLU(),
-            nn.ConvTranspose2d(c2, c1, 3, **up), nn.SiLU(),
-            nn.ConvTranspose2d(c1, in_channels, 3, **up),
-        )  # fmt: skip
-
-    def encode(self, images):
-        """Mean and log-variance of q(z | x), each (N, C, H/4, W/4)."""
         mean, log_var = self.encoder(images).chunk(2, dim=1)
         return mean, log_var
 

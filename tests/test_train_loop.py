@@ -423,8 +423,13 @@ def test_a_hand_written_loss_cannot_train_on_a_broadcast():
 def test_fit_compares_a_default_model_with_the_data(build, shape):
     """Issue 19: models default to (1, 28, 28); fit says what to pass."""
     from aeutils import losses, models
+    from tests.book.chapter_code import chapter_definition
 
-    model = getattr(models, build)()
+    if build == "ConvAutoencoder":  # chapter 4 defines it
+        chapter = "04_convolutional_autoencoder.ipynb"
+        model = chapter_definition(chapter, build)()
+    else:
+        model = getattr(models, build)()
     loss = losses.negative_elbo if "Variational" in build else mse_loss
     pattern = rf"{build} cannot process images.*image_shape={shape}"
     with pytest.raises(ValueError, match=pattern.replace("(", r"\(")
