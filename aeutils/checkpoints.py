@@ -26,9 +26,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from aeutils.validation import validate_callable
+from aeutils.validation import validate_callable, validate_module
 
-__all__ = ["TrainedModel", "default_model_cache", "train_once"]
+__all__ = ["TrainedModel", "train_once"]
 
 #: What reading a damaged copy raises (json, torch.load, load_state_dict).
 _UNREADABLE = (OSError, EOFError, KeyError, TypeError, ValueError,
@@ -39,23 +39,13 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
 @dataclasses.dataclass
 class TrainedModel:
     """What :func:`train_once` returns: the model (on the device it was
-    trained on), what ``train`` returned, whether it was loaded, why, and
-    the weights file."""
+    trained on), what ``train`` returned, whether it was loaded, and the
+    weights file."""
 
     model: nn.Module
     history: Any
     loaded: bool
-    reason: str
     path: Path
-
-
-def default_model_cache() -> Path:
-    """``AEUTILS_MODEL_CACHE`` if set, else ``<user cache>/aeutils/models``."""
-    if os.environ.get("AEUTILS_MODEL_CACHE"):
-        return Path(os.environ["AEUTILS_MODEL_CACHE"])
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("aeutils")) / "models"
 
 
 def _package_digest() -> str:
@@ -117,8 +107,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _load(model: nn.Module, weights: Path, meta: Path, key: dict) -> tuple:
-    """Load the stored copy into ``model``; return (history, device)."""
+def _load(model: nn.Module, weights: Path, meta: Path, key: dict) -> Any:
+    """Load the stored copy into ``model``, on its device; return the
+    history."""
     from aeutils.train import History
 
     record = json.loads(meta.read_text())
@@ -127,8 +118,9 @@ def _load(model: nn.Module, weights: Path, meta: Path, key: dict) -> tuple:
         raise ValueError("its key or checksum does not match")
     state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     model.load_state_dict(state)
+    model.to(torch.device(record["device"]))
     history = record["history"]
-    return None if history is None else History(**history), record["device"]
+    return None if history is None else History(**history)
 
 
 def _store(model: nn.Module, history: Any, weights: Path, meta: Path,
@@ -183,8 +175,11 @@ def train_once(
     Returns
     -------
     TrainedModel
-        The model, its history, and whether it was loaded.
+        The model, its history, and whether it was loaded. The folder is
+        ``AEUTILS_MODEL_CACHE`` if set, else ``<user cache>/aeutils/models``.
     """
+    from platformdirs import user_cache_dir
+
     from aeutils.train import seed_everything
 
     if not isinstance(name, str) or not _NAME.fullmatch(name):
@@ -195,33 +190,26 @@ def train_once(
     validate_callable(build, name="build", example="a function")
     validate_callable(train, name="train", example="a function")
     recipe = _as_json(recipe)
-    folder = default_model_cache()
+    folder = Path(os.environ.get("AEUTILS_MODEL_CACHE")
+                  or Path(user_cache_dir("aeutils"), "models"))
     if folder.is_file():
         raise ValueError(
             f"AEUTILS_MODEL_CACHE names a file, {folder}; name a folder."
         )
     seed_everything(seed)
-    model = build()
-    if not isinstance(model, nn.Module):
-        raise TypeError(
-            f"build() must return a torch.nn.Module, got "
-            f"{type(model).__name__}."
-        )
+    model = validate_module(build(), name="build()")
     key = _key(name, model, train, recipe, seed)
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode())
     stem = f"{name}-{digest.hexdigest()[:16]}"
     weights, meta = folder / f"{stem}.pt", folder / f"{stem}.json"
-    reason = "no stored copy; trained"
-    if weights.is_file() and meta.is_file():
+    loaded = weights.is_file() and meta.is_file()
+    if loaded:
         try:
-            history, device = _load(model, weights, meta, key)
-        except _UNREADABLE as error:  # any unreadable copy is trained again
-            reason = f"stored copy unusable ({error}); trained again"
-        else:
-            model.to(torch.device(device))
-            seed_everything(seed)
-            return TrainedModel(model, history, True, "loaded", weights)
-    history = train(model)
-    _store(model, history, weights, meta, key)
+            history = _load(model, weights, meta, key)
+        except _UNREADABLE:  # any unreadable copy is trained again
+            loaded = False
+    if not loaded:
+        history = train(model)
+        _store(model, history, weights, meta, key)
     seed_everything(seed)
-    return TrainedModel(model, history, False, reason, weights)
+    return TrainedModel(model, history, loaded, weights)

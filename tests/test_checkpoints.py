@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import torch
@@ -108,13 +107,15 @@ def test_the_key_covers_recipe_seed_architecture_and_versions(tmp_path, monkeypa
     assert key["recipe"] == RECIPE and "Linear(in_features=16" in key["architecture"]["repr"]
 
 
-def test_default_folder_is_the_user_cache_or_the_environment_variable(monkeypatch, tmp_path):
+def test_default_folder_is_the_user_cache_or_the_environment_variable(
+    monkeypatch, tmp_path
+):
     monkeypatch.delenv("AEUTILS_MODEL_CACHE", raising=False)
-    from platformdirs import user_cache_dir
-
-    assert checkpoints.default_model_cache() == (
-        Path(user_cache_dir("aeutils")) / "models"
-    )
+    monkeypatch.setattr("platformdirs.user_cache_dir",
+                        lambda name: str(tmp_path / "user" / name))
+    default = checkpoints.train_once("tiny-ae", build=_build, train=_train,
+                                     recipe=RECIPE, seed=3)
+    assert default.path.parent == tmp_path / "user" / "aeutils" / "models"
     monkeypatch.setenv("AEUTILS_MODEL_CACHE", str(tmp_path / "ci"))
     trained = checkpoints.train_once("tiny-ae", build=_build, train=_train,
                                      recipe=RECIPE, seed=3)
@@ -134,7 +135,7 @@ def test_default_folder_is_the_user_cache_or_the_environment_variable(monkeypatc
         ({"recipe": {(1, 2): 2}}, TypeError, "keys must be str"),
         ({"build": "model"}, TypeError, "build must be a function"),
         ({"train": None}, TypeError, "train must be a function"),
-        ({"build": lambda: "no model"}, TypeError, "must return a torch.nn.Module"),
+        ({"build": lambda: "no model"}, TypeError, r"build\(\) must be a torch.nn.Module"),
         ({"train": lambda m: object()}, TypeError, "train.model. must return None"),
     ],
 )
