@@ -1,12 +1,11 @@
 """Train a model once per machine, load it afterwards (:func:`train_once`).
 
 A stored model's *key* is its name, the caller's ``recipe``, the seed, the
-model's architecture, the ``train`` function's source, the version and
-source files of ``aeutils``, torch's version and the kind of device: change
-any of them and it is trained again; so is a copy that is missing,
-unreadable or altered (its SHA-256 is kept next to it). Files live in
-``<user cache>/aeutils/models``, or the folder ``AEUTILS_MODEL_CACHE``
-names; weights are read with ``torch.load(..., weights_only=True)``.
+model's architecture, the ``train`` function's source, the source files of
+``aeutils`` (its version among them), torch's version and the kind of
+device: change any of them and it is trained again; so is a copy that is
+missing, unreadable or altered (its SHA-256 is kept next to it). Weights
+are read with ``torch.load(..., weights_only=True)``.
 """
 
 from __future__ import annotations
@@ -79,7 +78,6 @@ def _as_json(recipe: object) -> Any:
 def _key(name: str, model: nn.Module, train: Callable, recipe: Any,
          seed: int) -> dict:
     """Everything that identifies a stored model (see the module's notes)."""
-    import aeutils
     from aeutils.train import select_device
 
     try:
@@ -96,25 +94,20 @@ def _key(name: str, model: nn.Module, train: Callable, recipe: Any,
         "architecture": {"class": type(model).__name__,
                          "repr": repr(model), "parameters": shapes},
         "train_source": train_source,
-        "aeutils": aeutils.__version__,
         "aeutils_sources": _package_digest(),
         "torch": torch.__version__,
         "device": select_device().type,
     }
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _load(model: nn.Module, weights: Path, meta: Path, key: dict) -> Any:
-    """Load the stored copy into ``model``, on its device; return the
-    history."""
+    """Load the stored copy into ``model``, on its device; return history."""
     from aeutils.train import History
 
     record = json.loads(meta.read_text())
     data = weights.read_bytes()
-    if record["key"] != key or record["sha256"] != _sha256(data):
+    sha256 = hashlib.sha256(data).hexdigest()
+    if record["key"] != key or record["sha256"] != sha256:
         raise ValueError("its key or checksum does not match")
     state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     model.load_state_dict(state)
@@ -139,7 +132,7 @@ def _store(model: nn.Module, history: Any, weights: Path, meta: Path,
     weights.write_bytes(buffer.getvalue())
     record = {
         "key": key,
-        "sha256": _sha256(buffer.getvalue()),
+        "sha256": hashlib.sha256(buffer.getvalue()).hexdigest(),
         "device": next((p.device.type for p in model.parameters()), "cpu"),
         "history": None if history is None else dataclasses.asdict(history),
     }

@@ -29,17 +29,16 @@ class NoiseSchedule:
     """Ho et al.'s linear schedule ``beta_t`` stretched to ``steps``.
 
     ``beta_t`` rises from ``1e-4`` to ``0.02`` times ``1000 / steps``, so
-    ``steps`` must be at least 21 (``beta_t < 1``). Attributes ``betas``,
-    ``alphas`` and ``alpha_bars`` have shape ``(T,)``, indexed
-    ``0 .. T - 1``.
+    ``steps`` must be at least 21 (``beta_t < 1``). ``betas`` and
+    ``alpha_bars`` (products of ``1 - beta_s`` for ``s <= t``) have shape
+    ``(T,)``, indexed ``0 .. T - 1``.
     """
 
     def __init__(self, steps: int = 1000) -> None:
         self.steps = validate_integer(steps, name="steps", low=21)
         ratio = 1000.0 / self.steps
         self.betas = torch.linspace(1e-4 * ratio, 0.02 * ratio, self.steps)
-        self.alphas = 1.0 - self.betas
-        self.alpha_bars = torch.cumprod(self.alphas, dim=0)
+        self.alpha_bars = torch.cumprod(1.0 - self.betas, dim=0)
 
     def __repr__(self) -> str:
         return (
@@ -87,8 +86,6 @@ def sample(
         Seed of the sampler's own generator (the global one is untouched).
     keep
         Steps ``t`` after which to keep the state (``0``: the final sample).
-    clip
-        Bound on ``|z0_hat|``, or ``None``.
 
     Returns
     -------

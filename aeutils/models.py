@@ -1,9 +1,7 @@
-"""The models the chapters share: the PCA baseline, the autoencoders, the
-VAEs, a top-k sparse autoencoder and a small classifier.
-
-A chapter that teaches a model defines it in a visible cell with exactly
-the source found here (``tests/book/test_models_source.py``), so later
-chapters can import the class instead of copying it.
+"""The models several chapters share: the PCA baseline, the autoencoders,
+the VAE and a small classifier. The chapter that teaches one shows exactly
+this source (``tests/book/test_models_source.py``); a model that only its
+own chapter uses is defined there alone.
 """
 
 from __future__ import annotations
@@ -15,6 +13,7 @@ from torch import nn
 
 from .validation import (
     validate_images,
+    validate_integer,
     validate_matrix,
     validate_module,
     validate_positive_int,
@@ -83,16 +82,15 @@ class PCA:
         if not hasattr(self, "components_"):
             raise RuntimeError("This PCA is not fitted yet; call .fit(images) first.")
 
-    def _check_n(self, n_components: int | None) -> int:
-        if n_components is None:
-            return self.n_components
-        return validate_positive_int(n_components, name="n_components", maximum=self.n_components)
-
     def encode(self, images: object, *, n_components: int | None = None) -> torch.Tensor:
         """Codes ``(N, n_components)``: projections on the first directions
         (default all ``k``)."""
         self._check_fitted()
-        n = self._check_n(n_components)
+        n = self.n_components
+        if n_components is not None:
+            n = validate_positive_int(
+                n_components, name="n_components", maximum=self.n_components
+            )
         x = validate_images(images, name="images", image_shape=self.image_shape_)
         return (x.flatten(1) - self.mean_) @ self.components_[:n].T
 
@@ -118,8 +116,8 @@ class PCA:
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters of ``model`` (shared tensors counted once)."""
-    unique = {id(p): p for p in validate_module(model).parameters() if p.requires_grad}
-    return sum(p.numel() for p in unique.values())
+    parameters = validate_module(model).parameters()  # each shared one once
+    return sum(p.numel() for p in parameters if p.requires_grad)
 
 
 class MLPAutoencoder(nn.Module):
@@ -274,8 +272,7 @@ class MLPClassifier(nn.Module):
     def __init__(self, hidden_dim=128, n_classes=10, image_shape=(1, 28, 28)):
         super().__init__()
         hidden_dim = validate_positive_int(hidden_dim, name="hidden_dim")
-        if validate_positive_int(n_classes, name="n_classes") < 2:
-            raise ValueError(f"n_classes must be at least 2, got {n_classes}.")
+        validate_integer(n_classes, name="n_classes", low=2)
         self.hidden = nn.Sequential(
             nn.Flatten(),
             nn.Linear(math.prod(validate_shape(image_shape)), hidden_dim),
