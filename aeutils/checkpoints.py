@@ -4,8 +4,9 @@ A stored model's *key* is its name, the caller's ``recipe``, the seed, the
 model's architecture, the ``train`` function's source, the source files of
 ``aeutils`` (its version among them), torch's version and the kind of
 device: change any of them and it is trained again; so is a copy that is
-missing, unreadable or altered (its SHA-256 is kept next to it). Weights
-are read with ``torch.load(..., weights_only=True)``.
+missing, unreadable or altered (its SHA-256 is kept next to it). Files
+live in ``AEUTILS_MODEL_CACHE`` if set, else ``<user cache>/aeutils/models``;
+weights are read with ``torch.load(..., weights_only=True)``.
 """
 
 from __future__ import annotations
@@ -75,9 +76,8 @@ def _as_json(recipe: object) -> Any:
         ) from None
 
 
-def _key(name: str, model: nn.Module, train: Callable, recipe: Any,
-         seed: int) -> dict:
-    """Everything that identifies a stored model (see the module's notes)."""
+def _key(model: nn.Module, train: Callable, recipe: Any, seed: int) -> dict:
+    """What identifies a stored model, with its name (the module's notes)."""
     from aeutils.train import select_device
 
     try:
@@ -86,7 +86,6 @@ def _key(name: str, model: nn.Module, train: Callable, recipe: Any,
         train_source = None
     shapes = {k: list(v.shape) for k, v in model.state_dict().items()}
     return {
-        "name": name,
         "recipe": recipe,
         "seed": seed,
         # The class's name, not its module: chapter 3's own copy of
@@ -125,14 +124,11 @@ def _store(model: nn.Module, history: Any, weights: Path, meta: Path,
             "train(model) must return None or the History train.fit "
             f"returns, got {type(history).__name__}."
         )
-    buffer = io.BytesIO()
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    torch.save(state, buffer)
     weights.parent.mkdir(parents=True, exist_ok=True)
-    weights.write_bytes(buffer.getvalue())
+    torch.save({k: v.cpu() for k, v in model.state_dict().items()}, weights)
     record = {
         "key": key,
-        "sha256": hashlib.sha256(buffer.getvalue()).hexdigest(),
+        "sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
         "device": next((p.device.type for p in model.parameters()), "cpu"),
         "history": None if history is None else dataclasses.asdict(history),
     }
@@ -168,8 +164,7 @@ def train_once(
     Returns
     -------
     TrainedModel
-        The model, its history, and whether it was loaded. The folder is
-        ``AEUTILS_MODEL_CACHE`` if set, else ``<user cache>/aeutils/models``.
+        The model, its history, and whether it was loaded.
     """
     from platformdirs import user_cache_dir
 
@@ -191,7 +186,7 @@ def train_once(
         )
     seed_everything(seed)
     model = validate_module(build(), name="build()")
-    key = _key(name, model, train, recipe, seed)
+    key = _key(model, train, recipe, seed)
     digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode())
     stem = f"{name}-{digest.hexdigest()[:16]}"
     weights, meta = folder / f"{stem}.pt", folder / f"{stem}.json"

@@ -88,6 +88,7 @@ class ComponentQuantiser:
 
 def _symbols(symbols: object, bits: int, n_cols: int | None = None
              ) -> np.ndarray:
+    bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     if isinstance(symbols, torch.Tensor):
         symbols = symbols.detach().cpu().numpy()
     if not isinstance(symbols, np.ndarray) or not np.issubdtype(
@@ -115,7 +116,6 @@ def _symbols(symbols: object, bits: int, n_cols: int | None = None
 def packed_bytes(symbols: object, *, bits: int) -> bytes:
     """The symbols as a bit stream of ``bits`` bits each, most significant
     first, zero-padded: ``ceil(N * k * bits / 8)`` bytes."""
-    bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     values = _symbols(symbols, bits).reshape(-1).astype(np.uint32)
     shifts = np.arange(bits - 1, -1, -1, dtype=np.uint32)
     stream = ((values[:, None] >> shifts) & 1).astype(np.uint8)
@@ -125,7 +125,6 @@ def packed_bytes(symbols: object, *, bits: int) -> bytes:
 def lzma_bytes(symbols: object, *, bits: int) -> bytes:
     """A real ``.xz`` file (LZMA preset 9) of the symbols, written component
     by component (one or two bytes each) so each distribution is one run."""
-    bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     values = _symbols(symbols, bits)
     dtype = np.uint8 if bits <= 8 else np.dtype(">u2")
     stream = np.ascontiguousarray(values.T).astype(dtype).tobytes()
@@ -162,9 +161,7 @@ def pillow_codec(
     sizes, decoded = [], []
     for image in pixels:
         buffer = io.BytesIO()
-        Image.fromarray(image, mode="L").save(
-            buffer, format=format, quality=quality
-        )
+        Image.fromarray(image).save(buffer, format=format, quality=quality)
         sizes.append(buffer.tell())
         buffer.seek(0)
         decoded.append(np.asarray(Image.open(buffer).convert("L")))

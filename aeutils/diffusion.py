@@ -51,9 +51,8 @@ def time_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
     """Sinusoidal embedding ``(N, dim)`` of integer steps ``t``: half sines,
     half cosines, frequencies 1 .. 1/1000 (Vaswani et al. 2017)."""
     half = validate_positive_int(dim, name="dim") // 2
-    frequencies = torch.exp(
-        -math.log(1000.0) * torch.arange(half, device=t.device) / half
-    )
+    exponents = -math.log(1000.0) * torch.arange(half, device=t.device)
+    frequencies = torch.exp(exponents / half)
     angles = t.float()[:, None] * frequencies[None]
     return torch.cat([angles.sin(), angles.cos()], dim=1)
 
@@ -80,8 +79,6 @@ def sample(
     model, schedule
         The noise predictor ``model(z_t, t)`` (it stays on its device) and
         the schedule it was trained with.
-    n, dim
-        Number of samples and entries per sample.
     seed
         Seed of the sampler's own generator (the global one is untouched).
     keep
@@ -116,9 +113,8 @@ def sample(
             alpha_bar = float(schedule.alpha_bars[t])
             previous = float(schedule.alpha_bars[t - 1]) if t > 0 else 1.0
             noise_hat = model(z, torch.full((n,), t, device=device))
-            z0_hat = (z - math.sqrt(1 - alpha_bar) * noise_hat) / math.sqrt(
-                alpha_bar
-            )
+            z0_hat = z - math.sqrt(1 - alpha_bar) * noise_hat
+            z0_hat = z0_hat / math.sqrt(alpha_bar)
             if clip is not None:
                 z0_hat = z0_hat.clamp(-clip, clip)
             z = (

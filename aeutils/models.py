@@ -13,11 +13,9 @@ from torch import nn
 
 from .validation import (
     validate_images,
-    validate_integer,
     validate_matrix,
     validate_module,
     validate_positive_int,
-    validate_shape,
 )
 
 __all__ = [
@@ -86,13 +84,12 @@ class PCA:
         """Codes ``(N, n_components)``: projections on the first directions
         (default all ``k``)."""
         self._check_fitted()
-        n = self.n_components
-        if n_components is not None:
-            n = validate_positive_int(
+        if n_components is not None:  # None: all k (components_[:None])
+            n_components = validate_positive_int(
                 n_components, name="n_components", maximum=self.n_components
             )
         x = validate_images(images, name="images", image_shape=self.image_shape_)
-        return (x.flatten(1) - self.mean_) @ self.components_[:n].T
+        return (x.flatten(1) - self.mean_) @ self.components_[:n_components].T
 
     def decode(self, codes: object) -> torch.Tensor:
         """Images ``(N, C, H, W)`` from codes ``(N, j)``, ``j <= k`` (the
@@ -264,21 +261,19 @@ class VariationalAutoencoder(nn.Module):
 
 
 class MLPClassifier(nn.Module):
-    """Image classifier with one hidden ReLU layer of ``hidden_dim`` units,
-    to score generated images: ``features`` is the hidden layer (for
-    :func:`aeutils.metrics.frechet_distance`), the model returns one logit
-    per class. Train it with :func:`aeutils.train.fit_classifier`."""
+    """Classifier of 1x28x28 images into 10 classes with one hidden ReLU
+    layer of ``hidden_dim`` units, to score generated images: ``features``
+    is the hidden layer (for :func:`aeutils.metrics.frechet_distance`), the
+    model returns one logit per class. Train it with
+    :func:`aeutils.train.fit_classifier`."""
 
-    def __init__(self, hidden_dim=128, n_classes=10, image_shape=(1, 28, 28)):
+    def __init__(self, hidden_dim=128):
         super().__init__()
         hidden_dim = validate_positive_int(hidden_dim, name="hidden_dim")
-        validate_integer(n_classes, name="n_classes", low=2)
         self.hidden = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(math.prod(validate_shape(image_shape)), hidden_dim),
-            nn.ReLU(),
+            nn.Flatten(), nn.Linear(28 * 28, hidden_dim), nn.ReLU()
         )
-        self.head = nn.Linear(hidden_dim, n_classes)
+        self.head = nn.Linear(hidden_dim, 10)
 
     def features(self, images):
         return self.hidden(images)
