@@ -39,8 +39,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
 @dataclasses.dataclass
 class TrainedModel:
     """What :func:`train_once` returns: the model (on the device it was
-    trained on), what ``train`` returned, whether it was loaded, and the
-    weights file."""
+    trained on), what ``train`` returned, whether it was loaded, the file."""
 
     model: nn.Module
     history: Any

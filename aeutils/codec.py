@@ -125,9 +125,8 @@ def packed_bytes(symbols: object, *, bits: int) -> bytes:
 def lzma_bytes(symbols: object, *, bits: int) -> bytes:
     """A real ``.xz`` file (LZMA preset 9) of the symbols, written component
     by component (one or two bytes each) so each distribution is one run."""
-    values = _symbols(symbols, bits)
     dtype = np.uint8 if bits <= 8 else np.dtype(">u2")
-    stream = np.ascontiguousarray(values.T).astype(dtype).tobytes()
+    stream = _symbols(symbols, bits).T.astype(dtype).tobytes()  # C order
     return lzma.compress(stream, preset=9)
 
 

@@ -1,8 +1,7 @@
 """Denoising diffusion (DDPM, Ho et al. 2020) in a small latent space: the
 noise schedule, the time embedding of a noise predictor and the ancestral
 sampler. Chapter 13 defines the loss and the denoiser itself. Latents are
-feature rows ``(N, D)``.
-"""
+feature rows ``(N, D)``."""
 
 from __future__ import annotations
 

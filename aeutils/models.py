@@ -1,8 +1,7 @@
 """The models several chapters share: the PCA baseline, the autoencoders,
 the VAE and a small classifier. The chapter that teaches one shows exactly
 this source (``tests/book/test_models_source.py``); a model that only its
-own chapter uses is defined there alone.
-"""
+own chapter uses is defined there alone."""
 
 from __future__ import annotations
 
