@@ -20,8 +20,9 @@ def chapter_definition(chapter: str, name: str) -> object:
     """The top-level ``class`` or ``def`` ``name`` of ``book/<chapter>``.
 
     The chapter must define it exactly once, in a code cell. It is run
-    alone, in a namespace that holds the chapter's top-level imports (as
-    its import cell gives them to the class), not the rest of its cell.
+    alone, in a namespace that holds the top-level imports of the cells
+    before it (what the chapter's import cell gives the class), not the
+    rest of its cell.
     """
     cells = json.loads((BOOK / chapter).read_text())["cells"]
     imports, found = [], []
@@ -33,7 +34,7 @@ def chapter_definition(chapter: str, name: str) -> object:
         except SyntaxError:  # IPython magics such as %pip
             continue
         for node in tree.body:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and not found:
                 imports.append(node)
             elif isinstance(node, (ast.ClassDef, ast.FunctionDef)):
                 if node.name == name:
