@@ -98,15 +98,14 @@ def _key(model: nn.Module, train: Callable, recipe: Any, seed: int) -> dict:
     }
 
 
-def _load(model: nn.Module, weights: Path, meta: Path, key: dict) -> Any:
+def _load(model: nn.Module, weights: Path, meta: Path) -> Any:
     """Load the stored copy into ``model``, on its device; return history."""
     from aeutils.train import History
 
     record = json.loads(meta.read_text())
-    data = weights.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
-    if record["key"] != key or record["sha256"] != sha256:
-        raise ValueError("its key or checksum does not match")
+    data = weights.read_bytes()  # the file's name holds the key's digest
+    if record["sha256"] != hashlib.sha256(data).hexdigest():
+        raise ValueError("its checksum does not match")
     state = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     model.load_state_dict(state)
     model.to(torch.device(record["device"]))
@@ -192,7 +191,7 @@ def train_once(
     loaded = weights.is_file() and meta.is_file()
     if loaded:
         try:
-            history = _load(model, weights, meta, key)
+            history = _load(model, weights, meta)
         except _UNREADABLE:  # any unreadable copy is trained again
             loaded = False
     if not loaded:

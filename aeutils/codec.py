@@ -125,8 +125,9 @@ def packed_bytes(symbols: object, *, bits: int) -> bytes:
 def lzma_bytes(symbols: object, *, bits: int) -> bytes:
     """A real ``.xz`` file (LZMA preset 9) of the symbols, written component
     by component (one or two bytes each) so each distribution is one run."""
+    values = _symbols(symbols, bits)  # validates bits first
     dtype = np.uint8 if bits <= 8 else np.dtype(">u2")
-    stream = _symbols(symbols, bits).T.astype(dtype).tobytes()  # C order
+    stream = values.T.astype(dtype).tobytes()  # C order: row by row of .T
     return lzma.compress(stream, preset=9)
 
 
