@@ -135,7 +135,7 @@ def test_default_folder_is_the_user_cache_or_the_environment_variable(
         ({"recipe": {(1, 2): 2}}, TypeError, "keys must be str"),
         ({"build": "model"}, TypeError, "build must be a function"),
         ({"train": None}, TypeError, "train must be a function"),
-        ({"build": lambda: "no model"}, TypeError, r"build\(\) must be a torch.nn.Module"),
+        ({"build": lambda: "no model"}, TypeError, r"build\(\) must be a (torch.nn.)?Module"),
         ({"train": lambda m: object()}, TypeError, "train.model. must return None"),
     ],
 )
