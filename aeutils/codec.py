@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 _MAX_BITS = 16
+#: The share of each component's training values inside its range.
+_COVERAGE = 0.998
 
 
 @dataclass(frozen=True)
@@ -44,23 +46,14 @@ class ComponentQuantiser:
     bits: int
 
     @classmethod
-    def fit(
-        cls, codes: object, *, bits: int, coverage: float = 0.998
-    ) -> ComponentQuantiser:
+    def fit(cls, codes: object, *, bits: int) -> ComponentQuantiser:
         """Learn each component's range from training codes ``(N, k)``:
-        the central ``coverage`` of its values (``1.0``: min to max)."""
+        the central 99.8 % of its values."""
         codes = validate_matrix(codes, name="codes").cpu()
         bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
-        coverage = validate_nonnegative_float(coverage, name="coverage")
-        if not 0.0 < coverage <= 1.0:
-            raise ValueError(
-                f"coverage is a share of the training values and must lie in "
-                f"(0, 1], got {coverage}."
-            )
-        tail = (1.0 - coverage) / 2
-        low = torch.quantile(codes, tail, dim=0)
-        high = torch.quantile(codes, 1.0 - tail, dim=0)
-        low, high = low.half().float(), high.half().float()
+        tail = (1.0 - _COVERAGE) / 2
+        low = torch.quantile(codes, tail, dim=0).half().float()
+        high = torch.quantile(codes, 1.0 - tail, dim=0).half().float()
         flat = high <= low
         if flat.any():
             raise ValueError(
@@ -71,42 +64,31 @@ class ComponentQuantiser:
         return cls(low=low, high=high, bits=bits)
 
     @property
-    def levels(self) -> int:
-        """Number of levels per component, ``2**bits``."""
-        return 2**self.bits
-
-    @property
     def table_bytes(self) -> int:
         """Bytes of the stored ranges: two float16 numbers per component."""
         return 4 * len(self.low)
 
-    def _codes(self, codes: object) -> torch.Tensor:
-        return validate_matrix(codes, name="codes", n_cols=len(self.low)).cpu()
-
     def quantise(self, codes: object) -> torch.Tensor:
         """Integer symbols in ``[0, 2**bits - 1]``, shape ``(N, k)``, int64."""
-        codes = self._codes(codes)
-        step = (self.high - self.low) / (self.levels - 1)
-        symbols = torch.round((codes - self.low) / step)
-        return symbols.clamp(0, self.levels - 1).long()
+        codes = validate_matrix(codes, name="codes", n_cols=len(self.low))
+        step = (self.high - self.low) / (2**self.bits - 1)
+        symbols = torch.round((codes.cpu() - self.low) / step)
+        return symbols.clamp(0, 2**self.bits - 1).long()
 
     def dequantise(self, symbols: object) -> torch.Tensor:
         """Codes ``(N, k)`` at the levels the symbols name."""
-        symbols = torch.from_numpy(_symbols(symbols, self.bits))
-        if symbols.shape[1] != len(self.low):
-            raise ValueError(
-                f"symbols must have shape (N, {len(self.low)}), got "
-                f"{tuple(symbols.shape)}."
-            )
-        step = (self.high - self.low) / (self.levels - 1)
-        return self.low + symbols.float() * step
+        symbols = _symbols(symbols, self.bits, n_cols=len(self.low))
+        step = (self.high - self.low) / (2**self.bits - 1)
+        return self.low + torch.from_numpy(symbols).float() * step
 
     def round_trip(self, codes: object) -> torch.Tensor:
         """``dequantise(quantise(codes))``: what the decoder receives."""
         return self.dequantise(self.quantise(codes))
 
 
-def _symbols(symbols: object, bits: int) -> np.ndarray:
+def _symbols(symbols: object, bits: int, n_cols: int | None = None
+             ) -> np.ndarray:
+    bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     if isinstance(symbols, torch.Tensor):
         symbols = symbols.detach().cpu().numpy()
     if not isinstance(symbols, np.ndarray) or not np.issubdtype(
@@ -116,9 +98,11 @@ def _symbols(symbols: object, bits: int) -> np.ndarray:
             "symbols must be an integer tensor or array, e.g. from "
             "ComponentQuantiser.quantise()."
         )
-    if symbols.ndim != 2 or symbols.size == 0:
+    if symbols.ndim != 2 or symbols.size == 0 or n_cols not in (
+        None, symbols.shape[1]
+    ):
         raise ValueError(
-            f"symbols must have shape (N, k) with N, k >= 1, got "
+            f"symbols must have shape (N, {n_cols or 'k'}), not empty, got "
             f"{symbols.shape}."
         )
     if symbols.min() < 0 or symbols.max() >= 2**bits:
@@ -132,7 +116,6 @@ def _symbols(symbols: object, bits: int) -> np.ndarray:
 def packed_bytes(symbols: object, *, bits: int) -> bytes:
     """The symbols as a bit stream of ``bits`` bits each, most significant
     first, zero-padded: ``ceil(N * k * bits / 8)`` bytes."""
-    bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
     values = _symbols(symbols, bits).reshape(-1).astype(np.uint32)
     shifts = np.arange(bits - 1, -1, -1, dtype=np.uint32)
     stream = ((values[:, None] >> shifts) & 1).astype(np.uint8)
@@ -142,10 +125,9 @@ def packed_bytes(symbols: object, *, bits: int) -> bytes:
 def lzma_bytes(symbols: object, *, bits: int) -> bytes:
     """A real ``.xz`` file (LZMA preset 9) of the symbols, written component
     by component (one or two bytes each) so each distribution is one run."""
-    bits = validate_positive_int(bits, name="bits", maximum=_MAX_BITS)
-    values = _symbols(symbols, bits)
+    values = _symbols(symbols, bits)  # validates bits first
     dtype = np.uint8 if bits <= 8 else np.dtype(">u2")
-    stream = np.ascontiguousarray(values.T).astype(dtype).tobytes()
+    stream = values.T.astype(dtype).tobytes()  # C order: row by row of .T
     return lzma.compress(stream, preset=9)
 
 
@@ -179,9 +161,7 @@ def pillow_codec(
     sizes, decoded = [], []
     for image in pixels:
         buffer = io.BytesIO()
-        Image.fromarray(image, mode="L").save(
-            buffer, format=format, quality=int(quality)
-        )
+        Image.fromarray(image).save(buffer, format=format, quality=quality)
         sizes.append(buffer.tell())
         buffer.seek(0)
         decoded.append(np.asarray(Image.open(buffer).convert("L")))

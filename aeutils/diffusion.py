@@ -1,10 +1,7 @@
-"""Denoising diffusion (DDPM, Ho et al. 2020) in a small latent space.
-
-:class:`NoiseSchedule` (``beta_t``, ``alpha_bar_t``, one-step noising),
-:func:`ddpm_loss` (a ``loss_fn`` for :func:`aeutils.train.fit`),
-:class:`Denoiser` (a residual MLP with a time embedding) and :func:`sample`
-(ancestral sampling). Latents are feature rows ``(N, D)``.
-"""
+"""Denoising diffusion (DDPM, Ho et al. 2020) in a small latent space: the
+noise schedule, the time embedding of a noise predictor and the ancestral
+sampler. Chapter 13 defines the loss and the denoiser itself. Latents are
+feature rows ``(N, D)``."""
 
 from __future__ import annotations
 
@@ -13,55 +10,34 @@ from collections.abc import Sequence
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from .train import device_of, evaluation_mode
 from .validation import (
     validate_instance,
+    validate_integer,
     validate_module,
     validate_positive_float,
     validate_positive_int,
     validate_seed,
 )
 
-__all__ = [
-    "Denoiser",
-    "NoiseSchedule",
-    "ddpm_loss",
-    "sample",
-    "time_embedding",
-]
+__all__ = ["NoiseSchedule", "sample", "time_embedding"]
 
 
 class NoiseSchedule:
-    """Linear schedule ``beta_t`` over ``steps`` and its products.
+    """Ho et al.'s linear schedule ``beta_t`` stretched to ``steps``.
 
-    ``beta_start``/``beta_end`` default to Ho et al.'s ``1e-4 .. 0.02``
-    times ``1000 / steps``. Attributes ``betas``, ``alphas`` and
-    ``alpha_bars`` have shape ``(T,)``, indexed ``0 .. T - 1``.
+    ``beta_t`` rises from ``1e-4`` to ``0.02`` times ``1000 / steps``, so
+    ``steps`` must be at least 21 (``beta_t < 1``). ``betas`` and
+    ``alpha_bars`` (products of ``1 - beta_s`` for ``s <= t``) have shape
+    ``(T,)``, indexed ``0 .. T - 1``.
     """
 
-    def __init__(
-        self,
-        steps: int = 1000,
-        *,
-        beta_start: float | None = None,
-        beta_end: float | None = None,
-    ) -> None:
-        self.steps = validate_positive_int(steps, name="steps")
+    def __init__(self, steps: int = 1000) -> None:
+        self.steps = validate_integer(steps, name="steps", low=21)
         ratio = 1000.0 / self.steps
-        start = 1e-4 * ratio if beta_start is None else beta_start
-        end = 0.02 * ratio if beta_end is None else beta_end
-        start = validate_positive_float(start, name="beta_start")
-        end = validate_positive_float(end, name="beta_end")
-        if not start <= end < 1:
-            raise ValueError(
-                f"need 0 < beta_start <= beta_end < 1, got beta_start={start:g}"
-                f", beta_end={end:g}; with few steps pass a smaller beta_end."
-            )
-        self.betas = torch.linspace(start, end, self.steps)
-        self.alphas = 1.0 - self.betas
-        self.alpha_bars = torch.cumprod(self.alphas, dim=0)
+        self.betas = torch.linspace(1e-4 * ratio, 0.02 * ratio, self.steps)
+        self.alpha_bars = torch.cumprod(1.0 - self.betas, dim=0)
 
     def __repr__(self) -> str:
         return (
@@ -69,85 +45,15 @@ class NoiseSchedule:
             f"{float(self.betas[0]):.3g}, beta_end={float(self.betas[-1]):.3g})"
         )
 
-    def add_noise(
-        self, z0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor
-    ) -> torch.Tensor:
-        """``z_t = sqrt(alpha_bar_t) z_0 + sqrt(1 - alpha_bar_t) noise``.
-
-        ``z0`` and ``noise`` have the same shape ``(N, ...)``; ``t`` holds
-        one integer step per row, shape ``(N,)``.
-        """
-        if z0.shape != noise.shape:
-            raise ValueError(
-                f"z0 and noise must have the same shape, got "
-                f"{tuple(z0.shape)} and {tuple(noise.shape)}."
-            )
-        if t.shape != (len(z0),):
-            raise ValueError(
-                f"t must hold one step per row, shape ({len(z0)},), got "
-                f"{tuple(t.shape)}."
-            )
-        if t.is_floating_point() or int(t.min()) < 0 or int(t.max()) >= self.steps:
-            raise ValueError(
-                f"t must hold integer steps in [0, {self.steps - 1}]."
-            )
-        alpha_bar = self.alpha_bars.to(z0.device)[t]
-        alpha_bar = alpha_bar.view(-1, *([1] * (z0.ndim - 1)))
-        return alpha_bar.sqrt() * z0 + (1 - alpha_bar).sqrt() * noise
-
 
 def time_embedding(t: torch.Tensor, dim: int) -> torch.Tensor:
     """Sinusoidal embedding ``(N, dim)`` of integer steps ``t``: half sines,
     half cosines, frequencies 1 .. 1/1000 (Vaswani et al. 2017)."""
     half = validate_positive_int(dim, name="dim") // 2
-    frequencies = torch.exp(
-        -math.log(1000.0) * torch.arange(half, device=t.device) / half
-    )
+    exponents = -math.log(1000.0) * torch.arange(half, device=t.device)
+    frequencies = torch.exp(exponents / half)
     angles = t.float()[:, None] * frequencies[None]
     return torch.cat([angles.sin(), angles.cos()], dim=1)
-
-
-class Denoiser(nn.Module):
-    """Residual MLP that predicts the noise in z_t from (z_t, t)."""
-
-    def __init__(self, dim=196, width=256, depth=2, time_dim=64):
-        super().__init__()
-        if min(dim, width, depth) < 1 or time_dim < 2 or time_dim % 2:
-            raise ValueError(
-                f"need dim, width, depth >= 1 and an even time_dim >= 2, "
-                f"got {dim=}, {width=}, {depth=}, {time_dim=}."
-            )
-        self.time_dim = time_dim
-        self.embed = nn.Linear(dim, width)
-        self.time = nn.Linear(time_dim, width)
-        self.blocks = nn.ModuleList(
-            nn.Linear(width, width) for _ in range(depth)
-        )
-        self.out = nn.Linear(width, dim)
-
-    def forward(self, z, t):
-        h = self.embed(z) + self.time(time_embedding(t, self.time_dim))
-        for block in self.blocks:
-            h = h + block(F.silu(h))  # residual: a linear path end to end
-        return self.out(h)
-
-
-def ddpm_loss(
-    model: nn.Module, z0: torch.Tensor, *, schedule: NoiseSchedule
-) -> torch.Tensor:
-    """Ho et al.'s simplified loss ``|| noise - model(z_t, t) ||^2``, one
-    random step per row; pass ``partial(ddpm_loss, schedule=schedule)``."""
-    model = validate_module(model)
-    _check_schedule(schedule)
-    t = torch.randint(0, schedule.steps, (len(z0),), device=z0.device)
-    noise = torch.randn_like(z0)
-    z_t = schedule.add_noise(z0, t, noise)
-    return F.mse_loss(model(z_t, t), noise)
-
-
-def _check_schedule(schedule: object) -> NoiseSchedule:
-    return validate_instance(schedule, NoiseSchedule, name="schedule",
-                             example="NoiseSchedule(steps=100)")
 
 
 @torch.no_grad()
@@ -172,14 +78,10 @@ def sample(
     model, schedule
         The noise predictor ``model(z_t, t)`` (it stays on its device) and
         the schedule it was trained with.
-    n, dim
-        Number of samples and entries per sample.
     seed
         Seed of the sampler's own generator (the global one is untouched).
     keep
         Steps ``t`` after which to keep the state (``0``: the final sample).
-    clip
-        Bound on ``|z0_hat|``, or ``None``.
 
     Returns
     -------
@@ -187,7 +89,8 @@ def sample(
         ``(n, dim)`` on the CPU, and ``{t: (n, dim)}`` for each kept step.
     """
     model = validate_module(model)
-    _check_schedule(schedule)
+    validate_instance(schedule, NoiseSchedule, name="schedule",
+                      example="NoiseSchedule(steps=100)")
     seed = validate_seed(seed)
     n = validate_positive_int(n, name="n")
     dim = validate_positive_int(dim, name="dim")
@@ -209,9 +112,8 @@ def sample(
             alpha_bar = float(schedule.alpha_bars[t])
             previous = float(schedule.alpha_bars[t - 1]) if t > 0 else 1.0
             noise_hat = model(z, torch.full((n,), t, device=device))
-            z0_hat = (z - math.sqrt(1 - alpha_bar) * noise_hat) / math.sqrt(
-                alpha_bar
-            )
+            z0_hat = z - math.sqrt(1 - alpha_bar) * noise_hat
+            z0_hat = z0_hat / math.sqrt(alpha_bar)
             if clip is not None:
                 z0_hat = z0_hat.clamp(-clip, clip)
             z = (

@@ -1,10 +1,7 @@
-"""The models the chapters share: the PCA baseline, the autoencoders, the
-VAEs, a top-k sparse autoencoder and a small classifier.
-
-A chapter that teaches a model defines it in a visible cell with exactly
-the source found here (``tests/book/test_models_source.py``), so later
-chapters can import the class instead of copying it.
-"""
+"""The models several chapters share: the PCA baseline, the autoencoders,
+the VAE and a small classifier. The chapter that teaches one shows exactly
+this source (``tests/book/test_models_source.py``); a model that only its
+own chapter uses is defined there alone."""
 
 from __future__ import annotations
 
@@ -12,23 +9,18 @@ import math
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
 from .validation import (
     validate_images,
     validate_matrix,
     validate_module,
     validate_positive_int,
-    validate_shape,
 )
 
 __all__ = [
     "PCA",
-    "ConvAutoencoder",
     "MLPAutoencoder",
-    "TopKSparseAutoencoder",
     "MLPClassifier",
-    "SpatialVAE",
     "VariationalAutoencoder",
     "count_parameters",
 ]
@@ -87,18 +79,16 @@ class PCA:
         if not hasattr(self, "components_"):
             raise RuntimeError("This PCA is not fitted yet; call .fit(images) first.")
 
-    def _check_n(self, n_components: int | None) -> int:
-        if n_components is None:
-            return self.n_components
-        return validate_positive_int(n_components, name="n_components", maximum=self.n_components)
-
     def encode(self, images: object, *, n_components: int | None = None) -> torch.Tensor:
         """Codes ``(N, n_components)``: projections on the first directions
         (default all ``k``)."""
         self._check_fitted()
-        n = self._check_n(n_components)
+        if n_components is not None:  # None: all k (components_[:None])
+            n_components = validate_positive_int(
+                n_components, name="n_components", maximum=self.n_components
+            )
         x = validate_images(images, name="images", image_shape=self.image_shape_)
-        return (x.flatten(1) - self.mean_) @ self.components_[:n].T
+        return (x.flatten(1) - self.mean_) @ self.components_[:n_components].T
 
     def decode(self, codes: object) -> torch.Tensor:
         """Images ``(N, C, H, W)`` from codes ``(N, j)``, ``j <= k`` (the
@@ -122,8 +112,8 @@ class PCA:
 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters of ``model`` (shared tensors counted once)."""
-    unique = {id(p): p for p in validate_module(model).parameters() if p.requires_grad}
-    return sum(p.numel() for p in unique.values())
+    parameters = validate_module(model).parameters()  # each shared one once
+    return sum(p.numel() for p in parameters if p.requires_grad)
 
 
 class MLPAutoencoder(nn.Module):
@@ -225,70 +215,6 @@ class FeatureAutoencoder(nn.Module):
         return self.decode(self.encode(x))
 
 
-class ConvAutoencoder(nn.Module):
-    """Convolutional autoencoder: strided convolutions down, transposed up.
-
-    Each stride-2 layer halves the height and width (28 -> 14 -> 7), so the
-    image side must be divisible by 4. A linear layer maps the last feature
-    map to the code and back.
-
-    Parameters
-    ----------
-    latent_dim
-        Size k of the code.
-    channels
-        Feature maps after the first and the second convolution.
-    image_shape
-        (C, H, W) of the images.
-    """
-
-    def __init__(
-        self, latent_dim=32, channels=(16, 32), image_shape=(1, 28, 28)
-    ):
-        super().__init__()
-        in_channels, height, width = image_shape
-        positive = isinstance(latent_dim, int) and latent_dim > 0
-        if not positive or height % 4 or width % 4:
-            raise ValueError(
-                f"need an integer latent_dim >= 1 and a height and width "
-                f"divisible by "
-                f"4, got latent_dim={latent_dim!r}, "
-                f"image_shape={tuple(image_shape)}."
-            )
-        c1, c2 = channels
-        feature_shape = (c2, height // 4, width // 4)
-        self.encoder = nn.Sequential(
-            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1),
-            nn.ReLU(),
-            nn.Conv2d(c1, c2, 3, stride=2, padding=1),
-            nn.ReLU(),
-            nn.Flatten(),
-            nn.Linear(math.prod(feature_shape), latent_dim),
-        )
-        self.decoder = nn.Sequential(
-            nn.Linear(latent_dim, math.prod(feature_shape)),
-            nn.ReLU(),
-            nn.Unflatten(1, feature_shape),
-            nn.ConvTranspose2d(
-                c2, c1, 3, stride=2, padding=1, output_padding=1
-            ),
-            nn.ReLU(),
-            nn.ConvTranspose2d(
-                c1, in_channels, 3, stride=2, padding=1, output_padding=1
-            ),
-            nn.Sigmoid(),
-        )
-
-    def encode(self, images):
-        return self.encoder(images)
-
-    def decode(self, codes):
-        return self.decoder(codes)
-
-    def forward(self, images):
-        return self.decode(self.encode(images))
-
-
 class VariationalAutoencoder(nn.Module):
     """MLP VAE: the encoder outputs a mean and a log-variance per code entry.
 
@@ -333,122 +259,20 @@ class VariationalAutoencoder(nn.Module):
         return self.decode(mean)
 
 
-class TopKSparseAutoencoder(nn.Module):
-    """Top-k sparse autoencoder for activations h (Gao et al. 2024).
-
-    Parameters
-    ----------
-    input_dim
-        Width of the activation vectors h.
-    n_latents
-        Size m of the dictionary, usually several times input_dim.
-    k
-        Number of latents kept active per input, 1 <= k <= n_latents.
-    """
-
-    def __init__(self, input_dim, n_latents, k):
-        super().__init__()
-        input_dim = validate_positive_int(input_dim, name="input_dim")
-        n_latents = validate_positive_int(n_latents, name="n_latents")
-        if validate_positive_int(k, name="k") > n_latents:
-            raise ValueError(
-                f"k={k} is larger than the dictionary (n_latents="
-                f"{n_latents}); choose k <= n_latents."
-            )
-        self.k = k
-        directions = F.normalize(torch.randn(input_dim, n_latents), dim=0)
-        self.decoder_weight = nn.Parameter(directions)
-        self.encoder = nn.Linear(input_dim, n_latents)
-        with torch.no_grad():
-            self.encoder.weight.copy_(directions.T)
-            self.encoder.bias.zero_()
-        self.pre_bias = nn.Parameter(torch.zeros(input_dim))
-
-    def directions(self):
-        """Decoder columns scaled to unit length: (input_dim, n_latents)."""
-        return F.normalize(self.decoder_weight, dim=0)
-
-    def encode(self, activations):
-        if not torch.isfinite(activations).all():
-            raise ValueError(
-                "activations contain NaN or infinite values; check the "
-                "network they come from before training a dictionary."
-            )
-        pre = self.encoder(activations - self.pre_bias)
-        top = pre.topk(self.k, dim=1)
-        codes = torch.zeros_like(pre)
-        return codes.scatter(1, top.indices, top.values.relu())
-
-    def decode(self, codes):
-        return codes @ self.directions().T + self.pre_bias
-
-    def forward(self, activations):
-        return self.decode(self.encode(activations))
-
-
-class SpatialVAE(nn.Module):
-    """Convolutional VAE whose code is a small image: 1x28x28 -> Cx7x7.
-
-    Two stride-2 convolutions halve the height and width twice (f = 4); a
-    1x1 convolution gives a mean and a log-variance per latent pixel and
-    channel. The decoder mirrors it and outputs Bernoulli logits per pixel.
-    """
-
-    def __init__(self, latent_channels=4, channels=(16, 32), in_channels=1):
-        super().__init__()
-        widths = (latent_channels, *channels)
-        if not all(isinstance(n, int) and n > 0 for n in widths):
-            raise ValueError(
-                f"latent_channels and channels must be positive integers, "
-                f"got "
-                f"latent_channels={latent_channels!r}, channels={channels}."
-            )
-        c1, c2 = channels
-        up = dict(stride=2, padding=1, output_padding=1)  # 7 -> 14 -> 28
-        self.encoder = nn.Sequential(
-            nn.Conv2d(in_channels, c1, 3, stride=2, padding=1), nn.SiLU(),
-            nn.Conv2d(c1, c2, 3, stride=2, padding=1), nn.SiLU(),
-            nn.Conv2d(c2, 2 * latent_channels, 1),
-        )  # fmt: skip
-        self.decoder = nn.Sequential(
-            nn.Conv2d(latent_channels, c2, 1), nn.SiLU(),
-            nn.ConvTranspose2d(c2, c1, 3, **up), nn.SiLU(),
-            nn.ConvTranspose2d(c1, in_channels, 3, **up),
-        )  # fmt: skip
-
-    def encode(self, images):
-        """Mean and log-variance of q(z | x), each (N, C, H/4, W/4)."""
-        mean, log_var = self.encoder(images).chunk(2, dim=1)
-        return mean, log_var
-
-    def decode_logits(self, codes):
-        return self.decoder(codes)
-
-    def decode(self, codes):
-        return torch.sigmoid(self.decoder(codes))
-
-    def forward(self, images):
-        mean, _ = self.encode(images)
-        return self.decode(mean)
-
-
 class MLPClassifier(nn.Module):
-    """Image classifier with one hidden ReLU layer of ``hidden_dim`` units,
-    to score generated images: ``features`` is the hidden layer (for
-    :func:`aeutils.metrics.frechet_distance`), the model returns one logit
-    per class. Train it with :func:`aeutils.train.fit_classifier`."""
+    """Classifier of 1x28x28 images into 10 classes with one hidden ReLU
+    layer of ``hidden_dim`` units, to score generated images: ``features``
+    is the hidden layer (for :func:`aeutils.metrics.frechet_distance`), the
+    model returns one logit per class. Train it with
+    :func:`aeutils.train.fit_classifier`."""
 
-    def __init__(self, hidden_dim=128, n_classes=10, image_shape=(1, 28, 28)):
+    def __init__(self, hidden_dim=128):
         super().__init__()
         hidden_dim = validate_positive_int(hidden_dim, name="hidden_dim")
-        if validate_positive_int(n_classes, name="n_classes") < 2:
-            raise ValueError(f"n_classes must be at least 2, got {n_classes}.")
         self.hidden = nn.Sequential(
-            nn.Flatten(),
-            nn.Linear(math.prod(validate_shape(image_shape)), hidden_dim),
-            nn.ReLU(),
+            nn.Flatten(), nn.Linear(28 * 28, hidden_dim), nn.ReLU()
         )
-        self.head = nn.Linear(hidden_dim, n_classes)
+        self.head = nn.Linear(hidden_dim, 10)
 
     def features(self, images):
         return self.hidden(images)

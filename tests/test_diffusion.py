@@ -1,4 +1,5 @@
-"""The DDPM pieces: schedule, forward noising, loss and ancestral sampler."""
+"""The DDPM pieces: schedule, time embedding, ancestral sampler, and the
+loss and denoiser chapter 13 defines."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ import torch
 
 from aeutils import diffusion
 from aeutils.train import fit
+from tests.book.chapter_code import chapter_definition
+
+CHAPTER = "13_latent_diffusion.ipynb"
+Denoiser = chapter_definition(CHAPTER, "Denoiser")
+ddpm_loss = chapter_definition(CHAPTER, "ddpm_loss")
 
 
 def test_schedule_follows_ho_et_al_and_rescales_for_fewer_steps():
@@ -24,43 +30,14 @@ def test_schedule_follows_ho_et_al_and_rescales_for_fewer_steps():
     assert (short.alpha_bars.diff() < 0).all()
 
 
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        ({"steps": 0}, "steps"),
-        ({"steps": 10}, "beta_end"),  # 0.02 * 100 = 2 is not < 1
-        ({"steps": 100, "beta_start": 0.5, "beta_end": 0.1}, "beta_start"),
-    ],
-)
-def test_schedule_rejects_bad_settings(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        diffusion.NoiseSchedule(**kwargs)
-
-
-def test_add_noise_is_the_closed_form_and_keeps_unit_variance():
-    schedule = diffusion.NoiseSchedule(steps=100)
-    generator = torch.Generator().manual_seed(0)
-    z0 = torch.randn(20000, 3, generator=generator)
-    noise = torch.randn(20000, 3, generator=generator)
-    t = torch.full((20000,), 40)
-    z_t = schedule.add_noise(z0, t, noise)
-    a = float(schedule.alpha_bars[40])
-    assert torch.allclose(z_t, math.sqrt(a) * z0 + math.sqrt(1 - a) * noise)
-    assert float(z_t.std()) == pytest.approx(1.0, abs=0.02)
-    images = torch.randn(4, 2, 3, 3)
-    out = schedule.add_noise(images, torch.tensor([0, 1, 2, 3]), images)
-    assert out.shape == images.shape
-
-
-def test_add_noise_rejects_mismatched_inputs():
-    schedule = diffusion.NoiseSchedule(steps=10, beta_end=0.2)
-    z = torch.zeros(3, 2)
-    with pytest.raises(ValueError, match="same shape"):
-        schedule.add_noise(z, torch.zeros(3, dtype=torch.long), torch.zeros(3, 1))
-    with pytest.raises(ValueError, match="one step per row"):
-        schedule.add_noise(z, torch.zeros(2, dtype=torch.long), z)
-    with pytest.raises(ValueError, match="integer steps"):
-        schedule.add_noise(z, torch.tensor([0, 5, 10]), z)
+def test_schedule_needs_enough_steps_for_betas_below_one():
+    with pytest.raises(ValueError, match="steps must be at least 21"):
+        diffusion.NoiseSchedule(steps=20)  # beta_T = 0.02 * 50 = 1
+    with pytest.raises(TypeError, match="steps must be an int"):
+        diffusion.NoiseSchedule(steps=100.0)
+    assert repr(diffusion.NoiseSchedule(steps=200)) == (
+        "NoiseSchedule(steps=200, beta_start=0.0005, beta_end=0.1)"
+    )
 
 
 def test_time_embedding_shape_and_distinct_steps():
@@ -69,17 +46,17 @@ def test_time_embedding_shape_and_distinct_steps():
     assert torch.cdist(embedding, embedding).fill_diagonal_(1).min() > 0.1
 
 
-def test_denoiser_validates_and_maps_shapes():
-    model = diffusion.Denoiser(dim=6, width=8, time_dim=4)
+def test_chapter_denoiser_validates_and_maps_shapes():
+    model = Denoiser(dim=6, width=8, time_dim=4)
     out = model(torch.randn(3, 6), torch.tensor([0, 1, 2]))
     assert out.shape == (3, 6)
     with pytest.raises(ValueError, match="time_dim"):
-        diffusion.Denoiser(dim=6, width=8, time_dim=3)
+        Denoiser(dim=6, width=8, time_dim=3)
 
 
 def test_sampler_without_clip_is_ho_et_al_update():
     # The z0_hat form of the step equals Ho et al.'s epsilon form.
-    schedule = diffusion.NoiseSchedule(steps=20, beta_end=0.2)
+    schedule = diffusion.NoiseSchedule(steps=25)
 
     class Constant(torch.nn.Module):
         def forward(self, z, t):
@@ -88,7 +65,7 @@ def test_sampler_without_clip_is_ho_et_al_update():
     got, _ = diffusion.sample(Constant(), schedule=schedule, n=5, dim=3, seed=2)
     generator = torch.Generator().manual_seed(2)
     z = torch.randn(5, 3, generator=generator)
-    for t in reversed(range(20)):
+    for t in reversed(range(25)):
         b, a = schedule.betas[t], schedule.alpha_bars[t]
         z = (z - b / (1 - a).sqrt() * (0.3 * z + 0.1)) / (1 - b).sqrt()
         if t > 0:
@@ -100,7 +77,7 @@ def test_sampler_without_clip_is_ho_et_al_update():
     assert not torch.allclose(clipped, got)
 
 
-def test_ddpm_loss_of_a_perfect_predictor_is_zero():
+def test_chapter_ddpm_loss_of_a_perfect_predictor_is_zero():
     class Oracle(torch.nn.Module):
         """Knows z0 = 0, so the noise is z_t / sqrt(1 - alpha_bar_t)."""
 
@@ -114,10 +91,10 @@ def test_ddpm_loss_of_a_perfect_predictor_is_zero():
             return z_t / (1 - a).sqrt() + 0 * self.dummy
 
     schedule = diffusion.NoiseSchedule(steps=50)
-    loss = diffusion.ddpm_loss(Oracle(schedule), torch.zeros(64, 4), schedule=schedule)
+    loss = ddpm_loss(Oracle(schedule), torch.zeros(64, 4), schedule=schedule)
     assert float(loss.detach()) == pytest.approx(0.0, abs=1e-6)
-    with pytest.raises(TypeError, match="NoiseSchedule"):
-        diffusion.ddpm_loss(Oracle(schedule), torch.zeros(2, 4), schedule=50)
+    no_noise = ddpm_loss(lambda z_t, t: 0 * z_t, torch.zeros(500, 4), schedule)
+    assert float(no_noise) == pytest.approx(1.0, abs=0.1)  # E[noise^2]
 
 
 def test_trained_sampler_recovers_a_two_point_distribution():
@@ -126,11 +103,11 @@ def test_trained_sampler_recovers_a_two_point_distribution():
     torch.manual_seed(0)
     data = torch.where(torch.rand(4000, 1) < 0.5, -1.0, 1.0)
     schedule = diffusion.NoiseSchedule(steps=50)
-    model = diffusion.Denoiser(dim=1, width=64, time_dim=16)
+    model = Denoiser(dim=1, width=64, time_dim=16)
     fit(
         model,
         data,
-        loss_fn=partial(diffusion.ddpm_loss, schedule=schedule),
+        loss_fn=partial(ddpm_loss, schedule=schedule),
         epochs=40,
         batch_size=128,
         lr=3e-3,
@@ -148,12 +125,12 @@ def test_trained_sampler_recovers_a_two_point_distribution():
 
 
 def test_sample_is_seeded_and_validates():
-    schedule = diffusion.NoiseSchedule(steps=10, beta_end=0.2)
-    model = diffusion.Denoiser(dim=3, width=8, time_dim=4)
+    schedule = diffusion.NoiseSchedule(steps=25)
+    model = Denoiser(dim=3, width=8, time_dim=4)
     a, _ = diffusion.sample(model, schedule=schedule, n=4, dim=3, seed=5)
     b, _ = diffusion.sample(model, schedule=schedule, n=4, dim=3, seed=5)
     assert torch.equal(a, b)
     with pytest.raises(ValueError, match="keep"):
-        diffusion.sample(model, schedule=schedule, n=4, dim=3, keep=[10])
+        diffusion.sample(model, schedule=schedule, n=4, dim=3, keep=[25])
     with pytest.raises(TypeError, match="NoiseSchedule"):
         diffusion.sample(model, schedule=None, n=4, dim=3)

@@ -123,7 +123,9 @@ def test_chapter_defines_the_same_class():
 
 
 def test_spatial_vae_keeps_a_spatial_code_and_sums_its_kl():
-    from aeutils.models import SpatialVAE
+    from tests.book.chapter_code import chapter_definition
+
+    SpatialVAE = chapter_definition("13_latent_diffusion.ipynb", "SpatialVAE")
 
     torch.manual_seed(0)
     model = SpatialVAE(latent_channels=4, channels=(8, 16))

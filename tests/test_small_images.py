@@ -17,7 +17,8 @@ from sklearn.datasets import load_digits
 
 from aeutils import latent, metrics, probes, viz
 from aeutils.data import ImageDataset, train_val_split
-from aeutils.models import PCA, ConvAutoencoder, MLPAutoencoder, count_parameters
+from aeutils.models import PCA, MLPAutoencoder, count_parameters
+from tests.book.chapter_code import chapter_definition
 from aeutils.train import evaluate, fit, predict, seed_everything
 
 
@@ -88,6 +89,9 @@ def test_rgb_32x32_images():
     generator = torch.Generator().manual_seed(0)
     images = torch.rand(64, 3, 32, 32, generator=generator, dtype=torch.float64)
     seed_everything(0)
+    ConvAutoencoder = chapter_definition(
+        "04_convolutional_autoencoder.ipynb", "ConvAutoencoder"
+    )
     model = ConvAutoencoder(latent_dim=8, channels=(4, 8), image_shape=(3, 32, 32))
     history = fit(model, images, epochs=1, batch_size=32, progress=False)
     assert math.isfinite(history.train_loss[0]) and count_parameters(model) > 0

@@ -2,6 +2,7 @@
 
 The chapter that teaches a class defines it in a visible cell; later chapters
 import it from aeutils.models. This test fails as soon as the two copies drift.
+A class that only its own chapter uses lives only there.
 """
 
 from __future__ import annotations
@@ -13,25 +14,17 @@ from pathlib import Path
 import pytest
 
 from aeutils import models
+from tests.book.chapter_code import chapter_definition, chapter_source
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Which chapter teaches (and so shows the source of) each class.
 TEACHING_CHAPTER = {
     "MLPAutoencoder": ROOT / "book" / "03_deep_autoencoder.ipynb",
-    "ConvAutoencoder": ROOT / "book" / "04_convolutional_autoencoder.ipynb",
 }
 
 
 def _class_cell(name: str) -> str:
-    cells = json.loads(TEACHING_CHAPTER[name].read_text())["cells"]
-    found = [
-        "".join(cell["source"])
-        for cell in cells
-        if cell["cell_type"] == "code"
-        and "".join(cell["source"]).startswith(f"class {name}(")
-    ]
-    assert len(found) == 1, f"expected one cell defining {name}, got {len(found)}"
-    return found[0]
+    return chapter_source(TEACHING_CHAPTER[name].name, name)
 
 
 @pytest.mark.parametrize("name", sorted(TEACHING_CHAPTER))
@@ -64,45 +57,32 @@ def test_chapter_10_shows_the_library_feature_autoencoder():
     )
 
 
-SAE_CHAPTER = ROOT / "book" / "11_sparse_autoencoders_interpretability.ipynb"
+#: Classes (and a loss) that live only in the chapter that teaches them:
+#: the tests take them from the notebook (tests/book/chapter_code.py).
+CHAPTER_ONLY = [
+    ("04_convolutional_autoencoder.ipynb", "ConvAutoencoder"),
+    ("11_sparse_autoencoders_interpretability.ipynb", "TopKSparseAutoencoder"),
+    ("13_latent_diffusion.ipynb", "SpatialVAE"),
+    ("13_latent_diffusion.ipynb", "Denoiser"),
+    ("13_latent_diffusion.ipynb", "ddpm_loss"),
+]
 
 
-def test_sae_chapter_shows_the_library_source():
-    cells = json.loads(SAE_CHAPTER.read_text())["cells"]
-    found = [
-        "".join(cell["source"]).rstrip("\n")
-        for cell in cells
-        if cell["cell_type"] == "code"
-        and "".join(cell["source"]).startswith("class TopKSparseAutoencoder(")
-    ]
-    library = inspect.getsource(models.TopKSparseAutoencoder).rstrip("\n")
-    assert found == [library], (
-        f"{SAE_CHAPTER.name} must define TopKSparseAutoencoder once, exactly as "
-        "aeutils/models.py does; change both together."
-    )
-    assert all(len(line) <= 79 for line in library.splitlines())
+@pytest.mark.parametrize(("chapter", "name"), CHAPTER_ONLY)
+def test_chapter_only_code_is_not_copied_into_the_library(chapter, name):
+    from aeutils import diffusion
 
-
-LATENT_DIFFUSION = ROOT / "book" / "13_latent_diffusion.ipynb"
+    assert chapter_definition(chapter, name).__name__ == name
+    assert not hasattr(models, name) and not hasattr(diffusion, name)
 
 
 @pytest.mark.parametrize(
-    "name, module",
-    [("SpatialVAE", "aeutils.models"), ("Denoiser", "aeutils.diffusion")],
+    ("chapter", "name"), [c for c in CHAPTER_ONLY if c[1][0].isupper()]
 )
-def test_latent_diffusion_chapter_shows_the_library_source(name, module):
-    import importlib
-
-    cells = json.loads(LATENT_DIFFUSION.read_text())["cells"]
-    found = [
-        "".join(cell["source"]).rstrip("\n")
-        for cell in cells
-        if cell["cell_type"] == "code"
-        and "".join(cell["source"]).startswith(f"class {name}(")
+def test_chapter_only_classes_fit_the_book_column(chapter, name):
+    long = [
+        line
+        for line in chapter_source(chapter, name).splitlines()
+        if len(line) > 79
     ]
-    library = inspect.getsource(getattr(importlib.import_module(module), name))
-    assert found == [library.rstrip("\n")], (
-        f"book/13_latent_diffusion.ipynb must define {name} once, exactly as "
-        f"{module} does; change both together."
-    )
-    assert all(len(line) <= 79 for line in found[0].splitlines())
+    assert not long, long
