@@ -129,7 +129,7 @@ def test_invalid_split():
 
 
 def test_load_splits_rejects_unknown_dataset():
-    with pytest.raises(ValueError, match="dataset must be one of"):
+    with pytest.raises(ValueError, match="dataset must be .fashion-mnist. or .mnist."):
         data.load_splits("cifar10")
 
 

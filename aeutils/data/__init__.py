@@ -1,12 +1,6 @@
-"""Data: reading IDX files, loading Fashion-MNIST and MNIST, splits.
-
-- :mod:`aeutils.data.idx`: one IDX file, read and verified (:func:`read_idx`).
-- :mod:`aeutils.data.datasets`: finding, downloading and loading datasets
-  (:func:`load_fashion_mnist`, :class:`ImageDataset`...).
-- :mod:`aeutils.data.splits`: :func:`train_val_split` and :func:`load_splits`.
-
-Chapters call the names re-exported here: ``data.load_splits(...)``.
-"""
+"""Data: IDX files (:mod:`~aeutils.data.idx`), Fashion-MNIST and MNIST
+(:mod:`~aeutils.data.datasets`) and splits (:mod:`~aeutils.data.splits`),
+all re-exported here: chapters call ``data.load_splits(...)``."""
 
 from .datasets import *  # noqa: F403
 from .datasets import __all__ as _datasets

@@ -1,11 +1,6 @@
 """Reading and verifying IDX files, the format of MNIST and Fashion-MNIST.
 
-:func:`read_idx` reads one file (plain or gzip-compressed), checks the SHA-256
-of its decompressed bytes when one is given, and checks its header against its
-size, raising :class:`DatasetError` with a message that names the file.
-:func:`idx_sha256` gives the checksum an array would have as an IDX file.
-Finding, downloading and loading whole datasets is in
-:mod:`aeutils.data.datasets`; :mod:`aeutils.data` re-exports both modules.
+Every error is a :class:`DatasetError` whose message names the file.
 """
 
 from __future__ import annotations
@@ -15,7 +10,6 @@ import hashlib
 import os
 import struct
 import zlib
-from pathlib import Path
 
 import numpy as np
 
@@ -26,27 +20,23 @@ __all__ = ["ENV_VAR", "DatasetError", "idx_sha256", "read_idx"]
 #: The environment variable naming the folder datasets are read from.
 ENV_VAR = "AEUTILS_DATA"
 
-_IDX_DTYPES = {0x08: np.uint8}
+_REDOWNLOAD = (
+    "Delete it and download it again, or reinstall the dataset-fashion-mnist "
+    "package."
+)
 
 
 class DatasetError(RuntimeError):
     """A dataset file is missing, truncated, altered, or cannot be downloaded."""
 
 
-def read_idx(path: str | os.PathLike, *, expected_sha256: str | None = None) -> np.ndarray:
-    """Read one IDX file (optionally gzip-compressed) into a NumPy array.
+def read_idx(
+    path: str | os.PathLike, *, expected_sha256: str | None = None
+) -> np.ndarray:
+    """Read one IDX file of unsigned bytes (``.gz``: gzip) into an array.
 
-    Parameters
-    ----------
-    path
-        File to read; a name ending in ``.gz`` is decompressed first.
-    expected_sha256
-        Hex SHA-256 of the decompressed bytes, or ``None`` to skip the check.
-
-    Returns
-    -------
-    numpy.ndarray
-        Array with the shape stored in the file header.
+    ``expected_sha256`` is the hex SHA-256 of the decompressed bytes, or
+    ``None`` to skip the check. The array has the shape in the file header.
 
     Raises
     ------
@@ -57,8 +47,9 @@ def read_idx(path: str | os.PathLike, *, expected_sha256: str | None = None) -> 
     path = validate_path(path)
     if not path.is_file():
         raise DatasetError(
-            f"Dataset file {path} does not exist. Check the path; load_fashion_mnist and "
-            f"load_mnist find (and download) the files in root= or {ENV_VAR} for you."
+            f"Dataset file {path} does not exist. Check the path; "
+            "load_fashion_mnist and load_mnist find (and download) the files "
+            f"in root= or {ENV_VAR} for you."
         )
     raw = path.read_bytes()
     if path.suffix == ".gz":
@@ -66,53 +57,40 @@ def read_idx(path: str | os.PathLike, *, expected_sha256: str | None = None) -> 
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as exc:
             raise DatasetError(
-                f"Dataset file {path} is not a valid gzip file ({exc}); it is probably "
-                "truncated or corrupted. Delete it and download it again, or reinstall "
-                "the dataset-fashion-mnist package."
+                f"Dataset file {path} is not a valid gzip file ({exc}); it is "
+                f"probably truncated or corrupted. {_REDOWNLOAD}"
             ) from exc
-    if expected_sha256 is not None:
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != expected_sha256:
-            raise DatasetError(
-                f"Dataset file {path} does not match its known checksum "
-                f"(SHA-256 of the decompressed bytes is {digest[:12]}..., expected "
-                f"{expected_sha256[:12]}...). It is truncated, altered, or a different "
-                "dataset. Delete it and download it again, or reinstall the "
-                "dataset-fashion-mnist package."
-            )
-    return _parse_idx(raw, path=path)
-
-
-def _parse_idx(raw: bytes, *, path: Path) -> np.ndarray:
-    if len(raw) < 4:
-        raise DatasetError(f"Dataset file {path} is truncated: only {len(raw)} bytes.")
-    zero, dtype_code, ndim = struct.unpack(">HBB", raw[:4])
-    if zero != 0 or dtype_code not in _IDX_DTYPES or ndim == 0:
+    digest = expected_sha256 and hashlib.sha256(raw).hexdigest()
+    if digest != expected_sha256:
+        raise DatasetError(
+            f"Dataset file {path} does not match its known checksum (SHA-256 "
+            f"of the decompressed bytes is {digest[:12]}..., expected "
+            f"{expected_sha256[:12]}...). It is truncated, altered, or a "
+            f"different dataset. {_REDOWNLOAD}"
+        )
+    if len(raw) < 4 or raw[:3] != b"\x00\x00\x08" or raw[3] == 0:
         raise DatasetError(
             f"Dataset file {path} is not an IDX file of unsigned bytes "
-            f"(magic number 0x{raw[:4].hex()}). Check that it is the right file."
+            f"(magic number 0x{raw[:4].hex()}). Check that it is the right "
+            "file."
         )
-    header_size = 4 + 4 * ndim
+    header_size = 4 + 4 * raw[3]
     if len(raw) < header_size:
-        raise DatasetError(f"Dataset file {path} is truncated inside its header.")
-    shape = struct.unpack(f">{ndim}I", raw[4:header_size])
-    expected = int(np.prod(shape))
-    payload = len(raw) - header_size
-    if payload != expected:
+        raise DatasetError(f"Dataset file {path} is truncated in its header.")
+    shape = struct.unpack(f">{raw[3]}I", raw[4:header_size])
+    if len(raw) - header_size != np.prod(shape):
         raise DatasetError(
-            f"Dataset file {path} holds {payload} data bytes but its header announces "
-            f"shape {shape} ({expected} bytes): the file is truncated or corrupted. "
-            "Delete it and download it again."
+            f"Dataset file {path} holds {len(raw) - header_size} data bytes "
+            f"but its header announces shape {shape}: the file is truncated "
+            "or corrupted. Delete it and download it again."
         )
-    return np.frombuffer(raw, dtype=_IDX_DTYPES[dtype_code], offset=header_size).reshape(shape)
+    return np.frombuffer(raw, np.uint8, offset=header_size).reshape(shape)
 
 
 def idx_sha256(array: np.ndarray) -> str:
-    """Hex SHA-256 of ``array`` written as an uncompressed IDX file of unsigned bytes.
-
-    This is the checksum :func:`read_idx` compares ``expected_sha256`` with, so
-    an array already read can be recognised by its checksum.
-    """
+    """Hex SHA-256 of ``array`` written as an uncompressed IDX file of bytes,
+    the checksum :func:`read_idx` compares ``expected_sha256`` with."""
     array = validate_bytes_array(array)
-    header = struct.pack(">HBB", 0, 0x08, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    ndim = array.ndim
+    header = struct.pack(f">HBB{ndim}I", 0, 0x08, ndim, *array.shape)
     return hashlib.sha256(header + array.tobytes()).hexdigest()
