@@ -9,7 +9,7 @@ score is more anomalous. Scores follow the device rule of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,6 @@ from .metrics import per_image_mse
 from .models import FeatureAutoencoder, MLPAutoencoder
 from .train import History, fit, predict, seed_everything
 from .validation import (
-    as_tensor,
     validate_batch,
     validate_binary_labels,
     validate_callable,
@@ -123,26 +122,20 @@ def fit_reconstruction_detector(
     """
     x = validate_batch(inputs, name="inputs")
     latent_dim = validate_positive_int(latent_dim, name="latent_dim")
-    if isinstance(hidden_dims, (str, bytes)) or not isinstance(
-        hidden_dims, Sequence
-    ):
+    if not isinstance(hidden_dims, (tuple, list)):
         raise TypeError(
             "hidden_dims must be a tuple of layer widths, e.g. (256,), got "
             f"{hidden_dims!r}."
         )
-    hidden_dims = tuple(
-        validate_positive_int(w, name="hidden_dims") for w in hidden_dims
-    )
+    hidden_dims = [validate_positive_int(w, name="hidden_dims")
+                   for w in hidden_dims]  # fmt: skip
+    sizes = {"latent_dim": latent_dim, "hidden_dims": tuple(hidden_dims)}
     seed_everything(seed)
     shape = tuple(x.shape[1:])
-    if x.ndim == 4:
-        model: nn.Module = MLPAutoencoder(
-            latent_dim=latent_dim, hidden_dims=hidden_dims, image_shape=shape
-        )
-    else:
-        model = FeatureAutoencoder(
-            shape, latent_dim=latent_dim, hidden_dims=hidden_dims
-        )
+    model: nn.Module = (
+        MLPAutoencoder(image_shape=shape, **sizes) if x.ndim == 4
+        else FeatureAutoencoder(shape, **sizes)
+    )  # fmt: skip
     history = fit(
         model, x, epochs=epochs, lr=lr, batch_size=batch_size,
         lr_schedule="cosine", seed=seed, progress=progress,
@@ -162,9 +155,9 @@ def reconstruction_scores(
     any function returning reconstructions of the inputs' shape.
     """
     validate_callable(reconstruct, name="reconstruct")
-    x = as_tensor(inputs, name="inputs", pixels=False)
-    errors = per_image_mse(x, predict(reconstruct, x, batch_size=batch_size))
-    return validate_scores(errors.numpy(), name="reconstruction errors")
+    x = validate_batch(inputs, name="inputs", value_range=None)
+    reconstructions = predict(reconstruct, x, batch_size=batch_size)
+    return per_image_mse(x, reconstructions).numpy()
 
 
 def threshold_from_normal(
