@@ -17,7 +17,7 @@ import torch
 from sklearn.metrics import confusion_matrix
 from torch import nn
 
-from .data.datasets import ImageDataset
+from .data import ImageDataset
 from .metrics import per_image_mse
 from .models import FeatureAutoencoder, MLPAutoencoder
 from .train import History, fit, predict, seed_everything

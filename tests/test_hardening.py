@@ -50,7 +50,7 @@ def test_mnist_refuses_files_that_match_fashion_checksums(isolated_data_env):
     spec = dataclasses.replace(MNIST, files=dict(tiny.files), class_names=("a", "b", "c"))
     fake_fashion = dataclasses.replace(FASHION_MNIST, sha256=tiny.sha256)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(data.datasets, "FASHION_MNIST", fake_fashion)
+        patch.setattr(data, "FASHION_MNIST", fake_fashion)
         with pytest.raises(DatasetError, match="not MNIST"):
             data.load_dataset(spec, "train", root=root, download=False)
 

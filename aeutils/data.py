@@ -1,4 +1,4 @@
-"""Datasets: Fashion-MNIST (offline-first) and MNIST (online), as tensors.
+"""Data: Fashion-MNIST (offline-first) and MNIST (online), IDX files, splits.
 
 A folder you name (``root=``, else the ``AEUTILS_DATA`` environment
 variable) is the only place looked at. Without one, the files are looked for
@@ -12,34 +12,132 @@ named folder or the cache (this needs the network; MNIST always does).
 Fashion-MNIST files are verified against the SHA-256 of their decompressed
 bytes, so the recompressed Debian copy passes and an altered file is refused
 by name; MNIST files are structure-checked, and refused when they are
-Fashion-MNIST's.
+Fashion-MNIST's. Every such error is a :class:`DatasetError`.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import os
 import shutil
+import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from ..validation import validate_images, validate_labels, validate_option
-from .idx import ENV_VAR, DatasetError, idx_sha256, read_idx
+from .validation import (
+    validate_bytes_array,
+    validate_fraction,
+    validate_images,
+    validate_instance,
+    validate_labels,
+    validate_option,
+    validate_path,
+    validate_positive_int,
+    validate_seed,
+)
 
 __all__ = [
+    "DatasetError",
     "DatasetSpec",
+    "ENV_VAR",
     "FASHION_MNIST",
     "ImageDataset",
     "MNIST",
     "SYSTEM_FASHION_MNIST_DIR",
     "default_cache_dir",
     "find_dataset_dir",
+    "idx_sha256",
     "load_dataset",
     "load_fashion_mnist",
     "load_mnist",
+    "load_splits",
+    "read_idx",
+    "train_val_split",
 ]
+
+#: The environment variable naming the folder datasets are read from.
+ENV_VAR = "AEUTILS_DATA"
+
+_REDOWNLOAD = (
+    "Delete it and download it again, or reinstall the dataset-fashion-mnist "
+    "package."
+)
+
+
+class DatasetError(RuntimeError):
+    """A dataset file is missing, truncated, altered, or cannot be downloaded."""
+
+
+def read_idx(
+    path: str | os.PathLike, *, expected_sha256: str | None = None
+) -> np.ndarray:
+    """Read one IDX file of unsigned bytes (``.gz``: gzip) into an array.
+
+    ``expected_sha256`` is the hex SHA-256 of the decompressed bytes, or
+    ``None`` to skip the check. The array has the shape in the file header.
+
+    Raises
+    ------
+    DatasetError
+        If the file is missing, not valid gzip, fails the checksum, has an
+        unknown magic number, or holds fewer or more bytes than its header says.
+    """
+    path = validate_path(path)
+    if not path.is_file():
+        raise DatasetError(
+            f"Dataset file {path} does not exist. Check the path; "
+            "load_fashion_mnist and load_mnist find (and download) the files "
+            f"in root= or {ENV_VAR} for you."
+        )
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DatasetError(
+                f"Dataset file {path} is not a valid gzip file ({exc}); it is "
+                f"probably truncated or corrupted. {_REDOWNLOAD}"
+            ) from exc
+    digest = expected_sha256 and hashlib.sha256(raw).hexdigest()
+    if digest != expected_sha256:
+        raise DatasetError(
+            f"Dataset file {path} does not match its known checksum (SHA-256 "
+            f"of the decompressed bytes is {digest[:12]}..., expected "
+            f"{expected_sha256[:12]}...). It is truncated, altered, or a "
+            f"different dataset. {_REDOWNLOAD}"
+        )
+    if len(raw) < 4 or raw[:3] != b"\x00\x00\x08" or raw[3] == 0:
+        raise DatasetError(
+            f"Dataset file {path} is not an IDX file of unsigned bytes "
+            f"(magic number 0x{raw[:4].hex()}). Check that it is the right "
+            "file."
+        )
+    header_size = 4 + 4 * raw[3]
+    if len(raw) < header_size:
+        raise DatasetError(f"Dataset file {path} is truncated in its header.")
+    shape = struct.unpack(f">{raw[3]}I", raw[4:header_size])
+    if len(raw) - header_size != np.prod(shape):
+        raise DatasetError(
+            f"Dataset file {path} holds {len(raw) - header_size} data bytes "
+            f"but its header announces shape {shape}: the file is truncated "
+            "or corrupted. Delete it and download it again."
+        )
+    return np.frombuffer(raw, np.uint8, offset=header_size).reshape(shape)
+
+
+def idx_sha256(array: np.ndarray) -> str:
+    """Hex SHA-256 of ``array`` written as an uncompressed IDX file of bytes,
+    the checksum :func:`read_idx` compares ``expected_sha256`` with."""
+    array = validate_bytes_array(array)
+    ndim = array.ndim
+    header = struct.pack(f">HBB{ndim}I", 0, 0x08, ndim, *array.shape)
+    return hashlib.sha256(header + array.tobytes()).hexdigest()
+
 
 SYSTEM_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 
@@ -158,6 +256,7 @@ def find_dataset_dir(
     DatasetError
         If no folder holds the files and downloading is off or fails.
     """
+    validate_instance(spec, DatasetSpec, name="spec", example="FASHION_MNIST")
     source = f"root={str(root)!r}"
     if root is None and os.environ.get(ENV_VAR):
         root = os.environ[ENV_VAR]
@@ -276,3 +375,50 @@ def load_mnist(
 ) -> ImageDataset:
     """Load an MNIST split; needs the network the first time."""
     return load_dataset(MNIST, split, root=root, download=download)
+
+
+def train_val_split(
+    dataset: ImageDataset, *, val_size: int | float, seed: int = 0
+) -> tuple[ImageDataset, ImageDataset]:
+    """Split a dataset into disjoint training and validation parts.
+
+    ``val_size`` is a number of examples, or a fraction in ``(0, 1)`` of the
+    dataset (rounded to the nearest count); the same ``seed`` gives the
+    same split.
+    """
+    validate_instance(dataset, ImageDataset, name="dataset",
+                      example="data.load_fashion_mnist('train')")
+    seed = validate_seed(seed)
+    if isinstance(val_size, (float, np.floating)):
+        fraction = validate_fraction(
+            val_size, name="val_size", low_open=True,
+            hint=" A float is a fraction; an int is a number of examples.",
+        )  # fmt: skip
+        val_size = int(round(fraction * len(dataset)))
+    val_size = validate_positive_int(val_size, name="val_size",
+                                     maximum=len(dataset) - 1)  # fmt: skip
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.randperm(len(dataset), generator=generator)
+    return dataset.subset(order[val_size:]), dataset.subset(order[:val_size])
+
+
+def load_splits(
+    dataset: str = "fashion-mnist",
+    *,
+    val_size: int = 5000,
+    seed: int = 0,
+    root: str | os.PathLike | None = None,
+    download: bool = True,
+) -> tuple[ImageDataset, ImageDataset, ImageDataset]:
+    """Return ``(train, val, test)``, ``val_size`` examples of the training
+    split held out for validation (:func:`train_val_split` with ``seed``).
+
+    ``dataset`` is ``"fashion-mnist"`` (works offline) or ``"mnist"``
+    (online); ``root`` and ``download`` as in :func:`load_dataset`.
+    """
+    specs = {"fashion-mnist": FASHION_MNIST, "mnist": MNIST}
+    spec = specs[validate_option(dataset, name="dataset", options=(*specs,))]
+    full_train = load_dataset(spec, "train", root=root, download=download)
+    test = load_dataset(spec, "test", root=root, download=download)
+    train, val = train_val_split(full_train, val_size=val_size, seed=seed)
+    return train, val, test
