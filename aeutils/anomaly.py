@@ -106,7 +106,6 @@ def fit_reconstruction_detector(
     lr: float = 3e-3,
     batch_size: int = 256,
     seed: int = 0,
-    progress: bool = False,
 ) -> tuple[nn.Module, History]:
     """Train the course's MLP autoencoder on normal data, to score by error.
 
@@ -115,9 +114,9 @@ def fit_reconstruction_detector(
     sensor windows ``(N, C, T)`` (standardised) a
     :class:`~aeutils.models.FeatureAutoencoder`, shaped like the data.
 
-    ``latent_dim`` and ``hidden_dims`` size it; ``epochs``, ``lr``,
-    ``batch_size`` and ``progress`` go to :func:`aeutils.train.fit` (cosine
-    schedule); ``seed`` seeds weights and batch order. Returns the model
+    ``latent_dim`` and ``hidden_dims`` size it; ``epochs``, ``lr`` and
+    ``batch_size`` go to :func:`aeutils.train.fit` (cosine schedule, no
+    progress bar); ``seed`` seeds weights and batch order. Returns the model
     and its training history.
     """
     x = validate_batch(inputs, name="inputs")
@@ -138,7 +137,7 @@ def fit_reconstruction_detector(
     )  # fmt: skip
     history = fit(
         model, x, epochs=epochs, lr=lr, batch_size=batch_size,
-        lr_schedule="cosine", seed=seed, progress=progress,
+        lr_schedule="cosine", seed=seed, progress=False,
     )  # fmt: skip
     return model, history
 
@@ -146,8 +145,6 @@ def fit_reconstruction_detector(
 def reconstruction_scores(
     reconstruct: Callable[[torch.Tensor], torch.Tensor],
     inputs: object,
-    *,
-    batch_size: int = 1024,
 ) -> np.ndarray:
     """Mean squared reconstruction error of each input, float64 ``(N,)``.
 
@@ -156,8 +153,7 @@ def reconstruction_scores(
     """
     validate_callable(reconstruct, name="reconstruct")
     x = validate_batch(inputs, name="inputs", value_range=None)
-    reconstructions = predict(reconstruct, x, batch_size=batch_size)
-    return per_image_mse(x, reconstructions).numpy()
+    return per_image_mse(x, predict(reconstruct, x)).numpy()
 
 
 def threshold_from_normal(

@@ -8,7 +8,6 @@ from .validation import (
     validate_batch,
     validate_images,
     validate_matrix,
-    validate_positive_float,
     validate_same_shape,
 )
 
@@ -55,13 +54,11 @@ def per_image_mse(images: object, reconstructions: object) -> torch.Tensor:
     return (x - x_hat).pow(2).flatten(1).mean(dim=1)
 
 
-def psnr(images: object, reconstructions: object, *, data_range: float = 1.0) -> torch.Tensor:
-    """PSNR of each image in dB, ``10 log10(data_range**2 / MSE)``, float64
-    ``(N,)``; a perfect reconstruction has infinite PSNR."""
-    data_range = validate_positive_float(data_range, name="data_range")
+def psnr(images: object, reconstructions: object) -> torch.Tensor:
+    """PSNR of each image in dB, ``10 log10(1 / MSE)`` (pixels in [0, 1]),
+    float64 ``(N,)``; a perfect reconstruction has infinite PSNR."""
     x, x_hat = _pair(images, reconstructions)
-    mse = (x - x_hat).pow(2).flatten(1).mean(dim=1)
-    return 10.0 * torch.log10(data_range**2 / mse)
+    return 10.0 * torch.log10(1.0 / (x - x_hat).pow(2).flatten(1).mean(dim=1))
 
 
 def explained_variance(images: object, reconstructions: object) -> float:
