@@ -30,7 +30,6 @@ import numpy as np
 import torch
 
 from .validation import (
-    validate_bytes_array,
     validate_fraction,
     validate_images,
     validate_instance,
@@ -51,10 +50,8 @@ __all__ = [
     "SYSTEM_FASHION_MNIST_DIR",
     "default_cache_dir",
     "find_dataset_dir",
-    "idx_sha256",
     "load_dataset",
     "load_fashion_mnist",
-    "load_mnist",
     "load_splits",
     "read_idx",
     "train_val_split",
@@ -91,8 +88,8 @@ def read_idx(
     if not path.is_file():
         raise DatasetError(
             f"Dataset file {path} does not exist. Check the path; "
-            "load_fashion_mnist and load_mnist find (and download) the files "
-            f"in root= or {ENV_VAR} for you."
+            "load_fashion_mnist and load_splits find (and download) the "
+            f"files in root= or {ENV_VAR} for you."
         )
     raw = path.read_bytes()
     if path.suffix == ".gz":
@@ -128,15 +125,6 @@ def read_idx(
             "or corrupted. Delete it and download it again."
         )
     return np.frombuffer(raw, np.uint8, offset=header_size).reshape(shape)
-
-
-def idx_sha256(array: np.ndarray) -> str:
-    """Hex SHA-256 of ``array`` written as an uncompressed IDX file of bytes,
-    the checksum :func:`read_idx` compares ``expected_sha256`` with."""
-    array = validate_bytes_array(array)
-    ndim = array.ndim
-    header = struct.pack(f">HBB{ndim}I", 0, 0x08, ndim, *array.shape)
-    return hashlib.sha256(header + array.tobytes()).hexdigest()
 
 
 SYSTEM_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
@@ -316,8 +304,11 @@ def _read(spec: DatasetSpec, directory: Path, name: str) -> np.ndarray:
     if spec.sha256 is not None:
         return read_idx(path, expected_sha256=spec.sha256[name])
     array = read_idx(path)
-    # A spec without checksums must not accept the files of Fashion-MNIST.
-    if idx_sha256(array) in FASHION_MNIST.sha256.values():
+    # A spec without checksums must not accept the files of Fashion-MNIST:
+    # their checksum is that of the array written back as an IDX file.
+    header = struct.pack(f">HBB{array.ndim}I", 0, 8, array.ndim, *array.shape)
+    digest = hashlib.sha256(header + array.tobytes()).hexdigest()
+    if digest in FASHION_MNIST.sha256.values():
         raise DatasetError(
             f"{path} is a Fashion-MNIST file, not {spec.name}: the folder "
             f"holds the wrong dataset. Point root= (or {ENV_VAR}) at a folder "
@@ -365,16 +356,6 @@ def load_fashion_mnist(
     See the module docstring for where the files are looked for.
     """
     return load_dataset(FASHION_MNIST, split, root=root, download=download)
-
-
-def load_mnist(
-    split: str = "train",
-    *,
-    root: str | os.PathLike | None = None,
-    download: bool = True,
-) -> ImageDataset:
-    """Load an MNIST split; needs the network the first time."""
-    return load_dataset(MNIST, split, root=root, download=download)
 
 
 def train_val_split(

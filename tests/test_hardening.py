@@ -41,7 +41,7 @@ class Flat8x8(nn.Module):
 )
 def test_load_mnist_refuses_fashion_mnist_files():
     with pytest.raises(DatasetError, match="is a Fashion-MNIST file, not MNIST"):
-        data.load_mnist("test", root=data.SYSTEM_FASHION_MNIST_DIR, download=False)
+        data.load_dataset(MNIST, "test", root=data.SYSTEM_FASHION_MNIST_DIR, download=False)
 
 
 def test_mnist_refuses_files_that_match_fashion_checksums(isolated_data_env):
@@ -81,7 +81,7 @@ def test_named_folder_is_the_download_target_and_failures_leave_nothing(
     monkeypatch.setattr(torchvision.datasets, "MNIST", offline)
     target = isolated_data_env / "mine"
     with pytest.raises(DatasetError, match=f"download into {target}") as info:
-        data.load_mnist(root=target)
+        data.load_dataset(MNIST, root=target)
     assert not (target / "MNIST").exists()
     assert "dataset-fashion-mnist" not in str(info.value)
 
