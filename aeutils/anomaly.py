@@ -17,7 +17,7 @@ import torch
 from sklearn.metrics import confusion_matrix
 from torch import nn
 
-from .data import ImageDataset
+from .data import ImageDataset, train_val_split
 from .metrics import per_image_mse
 from .models import FeatureAutoencoder, MLPAutoencoder
 from .train import History, fit, predict, seed_everything
@@ -30,7 +30,6 @@ from .validation import (
     validate_positive_int,
     validate_real,
     validate_scores,
-    validate_seed,
 )
 
 __all__ = [
@@ -68,30 +67,26 @@ def one_class_split(
     """The one-class protocol's data with ``normal_class`` as normal.
 
     ``train`` and ``test`` are labelled datasets; ``val_size`` normal
-    training images are held out at random (``seed``: every model sees the
+    training images are held out at random by
+    :func:`aeutils.data.train_val_split` (``seed``: every model sees the
     same split); all other classes are anomalous.
     """
     normal_class = validate_index(
         normal_class, name="normal_class", size=len(train.class_names)
     )
-    seed = validate_seed(seed)
-    normal = train.images[train.labels == normal_class]
-    if len(normal) < 2:
+    n_normal = int((train.labels == normal_class).sum())
+    if n_normal < 2:
         raise ValueError(
-            f"train holds {len(normal)} image(s) of normal_class "
+            f"train holds {n_normal} image(s) of normal_class "
             f"{normal_class}; pick a class present in train (labels "
             f"{sorted(set(train.labels.tolist()))})."
         )
-    val_size = validate_positive_int(
-        val_size, name="val_size", maximum=len(normal) - 1
-    )
-    order = torch.randperm(
-        len(normal), generator=torch.Generator().manual_seed(seed)
-    )
+    normal = train.subset(train.labels == normal_class)
+    fit_part, val_part = train_val_split(normal, val_size=val_size, seed=seed)
     return OneClassSplit(
         normal_class=int(normal_class),
-        train=normal[order[val_size:]],
-        val=normal[order[:val_size]],
+        train=fit_part.images,
+        val=val_part.images,
         test=test.images,
         test_labels=(test.labels != normal_class).numpy().astype(np.int64),
     )
