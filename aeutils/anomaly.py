@@ -1,16 +1,15 @@
 """Anomaly detection with reconstruction error: what scikit-learn lacks.
 
-The one-class protocol's data, the course's detector, scores, a threshold
-set on normal validation data and what it gives; figures are in
-:mod:`aeutils.viz.anomaly`. Label 1 means *anomalous*, 0 *normal*; a higher
-score is more anomalous. Scores follow the device rule of
-:mod:`aeutils.train` and come back as NumPy arrays.
+The one-class protocol's data, the course's detector, scores (NumPy arrays;
+the device rule of :mod:`aeutils.train`), a threshold set on normal
+validation data and what it gives; figures are in :mod:`aeutils.viz.anomaly`.
+Label 1 means *anomalous*, 0 *normal*; a higher score is more anomalous.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import numpy as np
 import torch
@@ -190,12 +189,8 @@ class ThresholdSummary:
 
     def as_dict(self) -> dict[str, float]:
         """The four numbers, e.g. for a row of a DataFrame."""
-        return {
-            "threshold": self.threshold,
-            "precision": self.precision,
-            "recall": self.recall,
-            "false positive rate": self.false_positive_rate,
-        }
+        names = ("threshold", "precision", "recall", "false positive rate")
+        return dict(zip(names, astuple(self)))
 
 
 def threshold_summary(

@@ -1,9 +1,8 @@
 """Corruptions for denoising autoencoders: noise, masked pixels, patches.
 
-Each function draws one corruption of images ``(N, C, H, W)`` in ``[0, 1]``
-and returns a new tensor of the same shape, dtype and device. Random numbers
-come from ``generator`` (torch's global one when ``None``), drawn on its
-device, so a CPU generator gives the same corruption on the CPU and a GPU.
+Each returns a corrupted copy of images ``(N, C, H, W)`` in ``[0, 1]`` (same
+shape, dtype and device), drawn from ``generator`` (``None``: torch's global
+one) on its device: a CPU generator corrupts alike on the CPU and a GPU.
 """
 
 from __future__ import annotations

@@ -1,18 +1,15 @@
 """Data: Fashion-MNIST (offline-first) and MNIST (online), IDX files, splits.
 
-A folder you name (``root=``, else the ``AEUTILS_DATA`` environment
-variable) is the only place looked at. Without one, the files are looked for
-in the user cache folder (:func:`default_cache_dir`), then in the copy of
-Debian's / Ubuntu's ``dataset-fashion-mnist`` package,
-``/usr/share/datasets/fashion-mnist/``. A flat folder of IDX files (plain or
-``.gz``) and torchvision's layout (``FashionMNIST/raw``) both count. When
-none holds them and ``download=True``, torchvision downloads them into the
-named folder or the cache (this needs the network; MNIST always does).
-
-Fashion-MNIST files are verified against the SHA-256 of their decompressed
-bytes, so the recompressed Debian copy passes and an altered file is refused
-by name; MNIST files are structure-checked, and refused when they are
-Fashion-MNIST's. Every such error is a :class:`DatasetError`.
+A folder you name (``root=``, else ``$AEUTILS_DATA``) is the only place
+looked at; without one, the user cache (:func:`default_cache_dir`), then the
+Debian/Ubuntu package ``dataset-fashion-mnist``
+(``/usr/share/datasets/fashion-mnist/``). Flat IDX files (plain or ``.gz``)
+and torchvision's layout (``FashionMNIST/raw``) both count. Else, with
+``download=True``, torchvision downloads them there (needs the network;
+MNIST always does). Fashion-MNIST files are verified by the SHA-256 of their
+decompressed bytes (the recompressed Debian copy passes); MNIST files are
+structure-checked and refused when they are Fashion-MNIST's. Every such
+error is a :class:`DatasetError` that names the file or folder.
 """
 
 from __future__ import annotations
@@ -264,19 +261,13 @@ def find_dataset_dir(
                 f"{', '.join(missing)} (looked for the plain and .gz names)."
                 f" {_fix_hint(spec)}"
             )
-    if not download and root is not None:
-        state = ("holds none of its files" if base.exists()
-                 else "does not exist")
-        raise DatasetError(
-            f"{spec.name} was not found in the folder you named ({source}): "
-            f"it {state}. Expected {', '.join(names)} (or .gz) in {base} or "
-            f"{raw}. Fix the path, or pass download=True."
-        )
     if not download:
-        looked = ", ".join(map(str, dirs))
+        where = "looked in " + ", ".join(map(str, dirs))
+        if root is not None:
+            state = "holds none" if base.exists() else "does not exist"
+            where = f"the folder you named ({source}) {state}"
         raise DatasetError(
-            f"{spec.name} was not found (looked in {looked}). "
-            f"{_fix_hint(spec)}"
+            f"{spec.name} was not found ({where}). {_fix_hint(spec)}"
         )
     created = base / spec.torchvision_class
     existed = created.exists()
