@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from aeutils.probes import PROBE_TRAIN_SIZE
-from aeutils.results import METRICS, recorded_rows, results_dir
+from aeutils.results import recorded_rows, results_dir
 from aeutils.validation import validate_mapping, validate_path
 
 from .notebooks import chapters, read_notebook, source
@@ -32,6 +32,31 @@ __all__ = [
     "read_closing_rows",
     "results_table",
 ]
+
+
+#: What each recorded number means (the keys and order of
+#: :data:`aeutils.results.METRIC_KINDS`, which record_result checks).
+METRICS = {
+    "latent_dim": "size k of the code",
+    "test_mse": "mean squared error per pixel on the test set",
+    "probe_accuracy": "logistic-regression accuracy on the codes (test set)",
+    "mean_auroc": "mean one-class AUROC over the ten classes",
+    "psnr_gain_db": "denoising gain over the noisy input at sigma = 0.3, dB",
+    "parameters": "trainable parameters",
+    "train_seconds": "training time on the machine that built the book",
+    "negative_elbo": "test negative ELBO per image, nats",
+    "probe_train_size": "training codes the probe saw (the course protocol: "
+    "probes.PROBE_TRAIN_SIZE)",
+    "bytes_per_image": "compressed size of one test image, bytes",
+    "psnr_db": "mean per-image PSNR of the decoded test images, dB",
+    "shared_bytes": "bytes every decoder must hold (weights, tables)",
+    "shirt_auroc_elbo": "AUROC with Shirt as the normal class, "
+    "negative-ELBO score",
+    "shirt_auroc_mse": "AUROC with Shirt as the normal class, "
+    "reconstruction-MSE score",
+    "frechet_distance": "Fréchet distance of generated images to the test "
+    "images in a small classifier's features",
+}
 
 
 def chapters_with_results(root: str | os.PathLike | None = None) -> list[str]:

@@ -141,7 +141,7 @@ def test_closing_rows_reads_one_row_per_contract_entry():
     # only the metrics a row owes are read: 07's MLP AE owes no test_mse
     assert pd.isna(table.loc[("07_codes_as_features", "MLP AE"), "test_mse"])
     assert list(table.columns) == [
-        m for m in results.METRICS if m in table.columns
+        m for m in course_results.METRICS if m in table.columns
     ]
 
 
@@ -210,3 +210,9 @@ def test_load_results_wants_a_list_of_chapters(tmp_path, monkeypatch):
     monkeypatch.setenv("AEUTILS_RESULTS_DIR", str(tmp_path))
     with pytest.raises(TypeError, match=r"pass \['c1'\]"):
         course_results.load_results("c1")
+
+
+def test_every_metric_record_result_accepts_is_described():
+    from aeutils.results import METRIC_KINDS
+
+    assert list(course_results.METRICS) == list(METRIC_KINDS)

@@ -31,16 +31,6 @@ def test_record_result_rejects_impossible_values(
     assert not (tmp_path / "03_x.json").exists()
 
 
-
-
-
-
-
-
-
-
-
-
 @pytest.mark.parametrize(
     "chapter", ["../escaped", "a/b", "/tmp/x", ".hidden", "03 deep", ""]
 )

@@ -83,7 +83,7 @@ def test_loss_terms_are_recorded(images):
 def test_evaluate_and_predict_restore_mode(images):
     model = TinyAutoencoder()
     model.train()
-    result = evaluate(model, images, batch_size=100)
+    result = evaluate(model, images)
     assert set(result) == {"loss"}
     manual = F.mse_loss(model(images), images).item()
     assert result["loss"] == pytest.approx(manual, rel=1e-5)
@@ -101,8 +101,7 @@ def test_evaluate_and_predict_restore_mode(images):
         ({"batch_size": 0}, "batch_size must be at least 1"),
         ({"lr": -1.0}, "lr must be positive"),
         ({"lr_schedule": "step"}, "lr_schedule"),
-        ({"optimizer": "rmsprop"}, "optimizer must be"),
-        ({"val_images": torch.rand(2, 1, 4, 4)}, "val_images have examples of shape"),
+        ({"val_images": torch.rand(2, 1, 4, 4)}, "examples of val_images and"),
     ],
 )
 def test_fit_rejects_bad_arguments(images, kwargs, pattern):
@@ -143,7 +142,7 @@ def _nan_after(calls: int, *, term: str = "loss"):
 def test_fit_names_the_epoch_when_the_loss_turns_nan(images):
     # 256 images in batches of 64: the sixth call is the second batch of epoch 2.
     loss_fn = _nan_after(5)
-    with pytest.raises(FloatingPointError, match=r"training term 'loss' became nan in epoch 2"):
+    with pytest.raises(FloatingPointError, match=r"training loss became nan in epoch 2"):
         fit(TinyAutoencoder(), images, loss_fn=loss_fn, batch_size=64, epochs=3, progress=False)
 
 
@@ -177,7 +176,7 @@ def test_evaluate_refuses_to_return_nan(images):
     model = TinyAutoencoder()
     with torch.no_grad():
         model.decoder.bias.fill_(float("nan"))
-    with pytest.raises(FloatingPointError, match="'loss' is nan"):
+    with pytest.raises(FloatingPointError, match="evaluated loss became nan"):
         evaluate(model, images)
 
 
@@ -186,7 +185,6 @@ def test_evaluate_refuses_to_return_nan(images):
     [
         ({"lr": "1e-3"}, TypeError, "lr must be a real number.*without quotes"),
         ({"lr": float("nan")}, ValueError, "lr must be a finite number"),
-        ({"weight_decay": -1.0}, ValueError, "weight_decay must be zero or positive"),
         ({"seed": 0.5}, TypeError, "seed must be an int"),
         ({"device": "gpu"}, ValueError, "device must be 'cpu', 'cuda'"),
         ({"device": 0}, TypeError, "device must be a string"),
@@ -203,7 +201,7 @@ def test_fit_explains_bad_arguments(images, kwargs, error, pattern):
 def test_fit_explains_models_without_parameters(images):
     with pytest.raises(ValueError, match="no trainable parameters"):
         fit(nn.Identity(), images, epochs=1, progress=False)
-    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+    with pytest.raises(TypeError, match="model must be a Module"):
         fit(lambda x: x, images, epochs=1, progress=False)
 
 
@@ -461,3 +459,12 @@ def test_a_model_that_needs_more_than_a_batch_is_left_to_its_loss():
 def test_seed_everything_refuses_bad_seeds(seed):
     with pytest.raises((TypeError, ValueError), match="seed must be"):
         seed_everything(seed)
+
+
+# ------------------------------ History
+
+
+def test_history_defaults():
+    history = History(train_loss=[1.0, 0.5], epoch_seconds=[0.25, 0.25])
+    assert history.epochs == 2 and history.total_seconds == 0.5
+    assert history.summary().endswith("train loss 0.50000.")

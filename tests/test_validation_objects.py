@@ -21,7 +21,7 @@ from aeutils.validation import (
 def test_objects_of_the_wrong_kind_are_named():
     with pytest.raises(TypeError, match="encoder must be a model"):
         validate_callable(3, name="encoder")
-    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+    with pytest.raises(TypeError, match="model must be a Module"):
         validate_module(None)
     with pytest.raises(TypeError, match="path must be a path"):
         validate_path(None)
@@ -37,7 +37,7 @@ def test_devices_must_exist_here():
     with pytest.raises(ValueError, match="device must be 'cpu'"):
         validate_device("tpu")
     if not torch.cuda.is_available():
-        with pytest.raises(ValueError, match="CUDA is not available"):
+        with pytest.raises(ValueError, match="not available here"):
             validate_device("cuda")
 
 

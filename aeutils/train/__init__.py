@@ -1,22 +1,15 @@
 """Training and applying models, and the device rule.
 
-- :mod:`aeutils.train.loop`: :func:`fit`, :func:`evaluate`,
-  :func:`fit_classifier`, :func:`seed_everything`.
-- :mod:`aeutils.train.history`: :class:`History`, what a run recorded.
-- :mod:`aeutils.train.predict`: :func:`predict` in batches, and the check
-  that a model accepts the data (:func:`check_model_fits`).
-- :mod:`aeutils.train.devices`: the DEVICE RULE (:func:`device_of`).
-
+:mod:`~aeutils.train.loop` trains (:func:`fit`, :func:`fit_classifier`),
+evaluates and records a run (:class:`History`);
+:mod:`~aeutils.train.devices` states the DEVICE RULE (:func:`device_of`)
+and applies a model in batches on its device (:func:`predict`).
 Chapters call the names re-exported here: ``train.fit(...)``.
 """
 
 from .devices import *  # noqa: F403
 from .devices import __all__ as _devices
-from .history import *  # noqa: F403
-from .history import __all__ as _history
 from .loop import *  # noqa: F403
 from .loop import __all__ as _loop
-from .predict import *  # noqa: F403
-from .predict import __all__ as _predict
 
-__all__ = [*_history, *_loop, *_predict, *_devices]
+__all__ = [*_loop, *_devices]

@@ -1,8 +1,7 @@
 """Checks of single numbers: one scalar check behind every number argument.
 
-Every real scalar type is accepted (``int``, ``float``, NumPy scalars, 0-d
-arrays and 0-d tensors); ``bool``, strings, complex numbers, NaN and
-infinity are refused with a ``TypeError``/``ValueError`` naming the argument.
+``int``, ``float``, NumPy scalars, 0-d arrays and 0-d tensors are accepted;
+``bool``, strings, complex numbers, NaN and infinity are refused.
 """
 
 from __future__ import annotations
@@ -47,15 +46,7 @@ def _scalar(value: object, *, name: str, kind: type, noun: str) -> object:
 
 
 def validate_real(value: object, *, name: str) -> float:
-    """Validate one finite real number and return it as a Python float.
-
-    Parameters
-    ----------
-    value
-        ``int``, ``float``, a NumPy scalar, a 0-d array or a 0-d tensor.
-    name
-        The argument name, used in error messages.
-    """
+    """Validate one finite real number and return it as a Python float."""
     value = float(_scalar(value, name=name, kind=numbers.Real,
                           noun="a real number"))
     if not math.isfinite(value):
@@ -134,14 +125,12 @@ def validate_range(value: object, *, name: str) -> tuple[float, float]:
     return low, high
 
 
-def validate_shape(value: object, *, name: str = "image_shape",
-                   ndim: int | None = None) -> tuple[int, ...]:
+def validate_shape(value: object, *, name: str = "image_shape"
+                   ) -> tuple[int, ...]:
     """Validate a shape of positive integers, e.g. ``(1, 28, 28)``."""
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
         raise TypeError(
             f"{name} must be a tuple of positive ints such as (1, 28, 28), "
             f"got {value!r}."
         )
-    if ndim is not None and len(value) != ndim:
-        raise ValueError(f"{name} must have {ndim} entries, got {value!r}.")
     return tuple(validate_positive_int(v, name=name) for v in value)

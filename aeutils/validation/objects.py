@@ -10,8 +10,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-_DEVICE_TYPES = ("cpu", "cuda", "mps")
-
 __all__ = [
     "validate_callable",
     "validate_generator",
@@ -38,49 +36,37 @@ def validate_callable(function: object, *, name: str, example: str = "a model") 
 
 def validate_generator(generator: object) -> torch.Generator | None:
     """Validate an optional ``torch.Generator``."""
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(
-            "generator must be a torch.Generator or None, got "
-            f"{type(generator).__name__}. Create one with "
-            "torch.Generator().manual_seed(0)."
-        )
-    return generator
-
-
-def _mps_available() -> bool:
-    return getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    if generator is None:
+        return None
+    return validate_instance(generator, torch.Generator, name="generator",
+                             example="torch.Generator().manual_seed(0)")
 
 
 def validate_device(device: object) -> torch.device:
-    """Validate a named device (``"cpu"``, ``"cuda:0"``, ``"mps"``...) that exists here."""
+    """Validate a named device (``"cpu"``, ``"cuda:0"``, ``"mps"``...) that
+    exists here."""
     if not isinstance(device, (str, torch.device)):
         raise TypeError(
-            f"device must be a string such as 'cpu' or 'cuda', a torch.device or None, "
-            f"got {type(device).__name__}."
+            "device must be a string such as 'cpu' or 'cuda', a torch.device "
+            f"or None, got {type(device).__name__}."
         )
     try:
         chosen = torch.device(device)
     except RuntimeError:
         chosen = None
-    if chosen is None or chosen.type not in _DEVICE_TYPES:
+    if chosen is None or chosen.type not in ("cpu", "cuda", "mps"):
         raise ValueError(
-            f"device must be 'cpu', 'cuda' (or 'cuda:0', ...), 'mps' or None to pick the "
-            f"fastest available, got {device!r}."
+            "device must be 'cpu', 'cuda' (or 'cuda:0', ...), 'mps' or None "
+            f"to pick the fastest available, got {device!r}."
         )
-    if chosen.type == "cuda" and not torch.cuda.is_available():
+    n_cuda = torch.cuda.device_count()
+    if (chosen.type == "cuda" and (chosen.index or 0) >= n_cuda) or (
+        chosen.type == "mps" and not torch.backends.mps.is_available()
+    ):
         raise ValueError(
-            f"device={device!r} was requested but CUDA is not available here; use "
-            "device='cpu', or None to pick the fastest available device."
-        )
-    if chosen.type == "cuda" and (chosen.index or 0) >= torch.cuda.device_count():
-        raise ValueError(
-            f"device={device!r} does not exist; this machine has "
-            f"{torch.cuda.device_count()} CUDA device(s)."
-        )
-    if chosen.type == "mps" and not _mps_available():
-        raise ValueError(
-            f"device={device!r} was requested but Apple's MPS is not available here; use "
-            "device='cpu', or None to pick the fastest available device."
+            f"device={device!r} is not available here (this machine has "
+            f"{n_cuda} CUDA device(s)); use device='cpu', or None to pick the "
+            "fastest available device."
         )
     return chosen
 
@@ -98,9 +84,8 @@ def validate_instance(value: object, kind: type, *, name: str,
 
 def validate_module(model: object, *, name: str = "model") -> torch.nn.Module:
     """Validate a ``torch.nn.Module``."""
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"{name} must be a torch.nn.Module, got {type(model).__name__}.")
-    return model
+    return validate_instance(model, torch.nn.Module, name=name,
+                             example="a model of aeutils.models")
 
 
 def validate_path(path: object, *, name: str = "path") -> Path:
@@ -128,7 +113,7 @@ def validate_option(value: object, *, name: str, options: tuple) -> object:
 
 def validate_choices(values: object, *, name: str) -> list:
     """Validate the non-empty, distinct values a slider offers."""
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, range)):
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
         raise TypeError(f"the values of slider {name!r} must be a list, got {values!r}.")
     values = list(values)
     if not values:
@@ -151,12 +136,8 @@ def validate_mapping(value: object, *, name: str, example: str) -> dict:
 
 
 def validate_loss_terms(output: object) -> dict[str, torch.Tensor]:
-    """The terms of what a loss function returned, as ``{"loss": ..., ...}``.
-
-    A loss function returns a scalar tensor or a mapping with a ``"loss"``
-    entry (what is minimised) and other scalar terms to record; anything else
-    raises a ``TypeError``/``ValueError`` that says how to fix it.
-    """
+    """A loss function's scalar tensor or mapping of scalar terms with a
+    ``"loss"`` entry, as ``{"loss": ..., other terms...}``."""
     if isinstance(output, torch.Tensor):
         terms = {"loss": output}
     elif isinstance(output, Mapping):

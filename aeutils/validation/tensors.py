@@ -1,10 +1,8 @@
-"""Checks of arrays and tensors: images, batches, matrices, codes, scores.
+"""Checks of arrays and tensors: images, batches, matrices, codes, scores,
+class labels and binary anomaly labels.
 
-Floating-point input of any precision is converted to ``float32`` (or the
-``dtype`` a caller asks for) at the boundary, so NumPy's float64 arrays work
-wherever float32 tensors do. Batches are recognised by their axes: features
-``(N, D)``, windows ``(N, C, T)`` and images ``(N, C, H, W)`` (pixel values,
-by convention in ``[0, 1]``).
+Float input of any precision becomes ``float32`` (or the ``dtype`` a caller
+asks for), so NumPy's float64 arrays work wherever float32 tensors do.
 """
 
 from __future__ import annotations
@@ -33,6 +31,9 @@ __all__ = [
     "validate_model_output",
     "validate_scores",
     "validate_bytes_array",
+    "validate_labels",
+    "validate_class_labels",
+    "validate_binary_labels",
 ]
 
 
@@ -77,7 +78,12 @@ def as_tensor(
     return tensor
 
 
-def _check_finite_nonempty(tensor: torch.Tensor, *, name: str, unit: str = "image") -> None:
+def _check_finite_nonempty(
+    tensor: torch.Tensor, *, name: str, unit: str = "image",
+    value_range: tuple[float, float] | None = None,
+) -> None:
+    """Refuse an empty tensor, NaN or infinity, and values outside
+    ``value_range`` (pixels; ``None``: any)."""
     if tensor.numel() == 0:
         raise ValueError(
             f"{name} is empty (shape {tuple(tensor.shape)}); pass at least one {unit} "
@@ -91,31 +97,8 @@ def _check_finite_nonempty(tensor: torch.Tensor, *, name: str, unit: str = "imag
             "float32's range, about 3.4e38, also become infinite). Check the computation "
             "that produced it (a diverged model gives NaN)."
         )
-
-
-def _flat_image_hint(n_features: int) -> str:
-    """Suggest a reshape for a 2-D batch whose rows may be flattened images."""
-    side = math.isqrt(n_features)
-    if side > 1 and side * side == n_features:
-        return (
-            f" If the rows are flattened {side}x{side} grayscale images, use "
-            f"x.reshape(-1, 1, {side}, {side})."
-        )
-    side = math.isqrt(n_features // 3)
-    if n_features % 3 == 0 and side > 1 and side * side * 3 == n_features:
-        return (
-            f" If the rows are flattened {side}x{side} RGB images, use "
-            f"x.reshape(-1, 3, {side}, {side})."
-        )
-    return (
-        f" Rows of {n_features} values are not square images; reshape them to "
-        "(N, C, H, W) with the height and width of your images."
-    )
-
-
-def _check_range(
-    tensor: torch.Tensor, value_range: tuple[float, float], *, name: str
-) -> None:
+    if value_range is None:
+        return
     low, high = value_range
     lo, hi = float(tensor.min()), float(tensor.max())
     if lo < low or hi > high:
@@ -124,6 +107,21 @@ def _check_range(
             f"[{lo:.4g}, {hi:.4g}]. Divide 8-bit images by 255, or clamp model outputs "
             "with x.clamp(0, 1)."
         )
+
+
+def _flat_image_hint(n_features: int) -> str:
+    """Suggest a reshape for a 2-D batch whose rows may be flattened images."""
+    for channels, kind in ((1, "grayscale"), (3, "RGB")):
+        side = math.isqrt(n_features // channels)
+        if side > 1 and channels * side * side == n_features:
+            return (
+                f" If the rows are flattened {side}x{side} {kind} images, use "
+                f"x.reshape(-1, {channels}, {side}, {side})."
+            )
+    return (
+        f" Rows of {n_features} values are not square images; reshape them to "
+        "(N, C, H, W) with the height and width of your images."
+    )
 
 
 def validate_images(
@@ -167,9 +165,7 @@ def validate_images(
             f"{tensor.shape[1]} channels in shape {tuple(tensor.shape)}. Pick channels with "
             "x[:, :1] or x[:, :3]."
         )
-    _check_finite_nonempty(tensor, name=name)
-    if value_range is not None:
-        _check_range(tensor, value_range, name=name)
+    _check_finite_nonempty(tensor, name=name, value_range=value_range)
     return tensor
 
 
@@ -198,10 +194,10 @@ def validate_batch(
             f"{name} must be a batch of {forms}; got shape {tuple(tensor.shape)} "
             f"with {tensor.ndim} axes.{hint}"
         )
-    form = BATCH_FORMS[tensor.ndim]
-    _check_finite_nonempty(tensor, name=name, unit=f"example ({form})")
-    if tensor.ndim == 4 and value_range is not None:
-        _check_range(tensor, value_range, name=name)
+    _check_finite_nonempty(
+        tensor, name=name, unit=f"example ({BATCH_FORMS[tensor.ndim]})",
+        value_range=value_range if tensor.ndim == 4 else None,
+    )
     return tensor
 
 
@@ -252,9 +248,7 @@ def validate_vector(vector: object, *, name: str) -> torch.Tensor:
     tensor = as_tensor(vector, name=name, pixels=False)
     if tensor.ndim != 1:
         raise ValueError(f"{name} must be a code of shape (k,), got {tuple(tensor.shape)}.")
-    if tensor.numel() == 0:
-        raise ValueError(f"{name} is empty; a code needs at least one value.")
-    _check_finite_nonempty(tensor, name=name)
+    _check_finite_nonempty(tensor, name=name, unit="code")
     return tensor.cpu()
 
 
@@ -302,8 +296,8 @@ def validate_scores(scores: object, *, name: str = "scores") -> np.ndarray:
         )
     if array.size == 0:
         raise ValueError(f"{name} is empty; pass at least one score.")
-    if not np.isfinite(array).all():
-        n_bad = int((~np.isfinite(array)).sum())
+    n_bad = int((~np.isfinite(array)).sum())
+    if n_bad:
         raise ValueError(
             f"{name} contains {n_bad} NaN or infinite value(s); a diverged model or an "
             "input outside the model's range gives NaN. Fix those scores first."
@@ -319,3 +313,68 @@ def validate_bytes_array(array: object, *, name: str = "array") -> np.ndarray:
             f"{getattr(array, 'dtype', type(array).__name__)}."
         )
     return array
+
+
+def validate_labels(
+    labels: object, *, n: int, n_classes: int | None = None,
+    name: str = "labels",
+) -> torch.Tensor:
+    """Validate ``n`` integer class labels as a long tensor ``(n,)``, with
+    values below ``n_classes`` (``None``: any values)."""
+    if isinstance(labels, (list, tuple)):
+        labels = np.asarray(labels)
+    if isinstance(labels, np.ndarray) and np.issubdtype(labels.dtype, np.number):
+        labels = torch.from_numpy(np.ascontiguousarray(labels))
+    if not isinstance(labels, torch.Tensor):
+        raise TypeError(
+            f"{name} must be a tensor, array or list of integers, got {type(labels).__name__}."
+        )
+    if labels.is_floating_point() or labels.is_complex() or labels.dtype == torch.bool:
+        raise TypeError(
+            f"{name} must hold integers, got dtype {labels.dtype}. Convert with x.long()."
+        )
+    if tuple(labels.shape) != (n,):
+        raise ValueError(f"{name} must have shape ({n},), got {tuple(labels.shape)}.")
+    labels = labels.detach().cpu().long()
+    if n_classes is not None and n and (
+        int(labels.min()) < 0 or int(labels.max()) >= n_classes
+    ):
+        raise ValueError(
+            f"{name} take values in [{int(labels.min())}, {int(labels.max())}], but there "
+            f"are {n_classes} class name(s) for the values 0..{n_classes - 1}. Pass one "
+            "name per label value."
+        )
+    return labels
+
+
+def validate_class_labels(labels: object, *, name: str, n: int) -> np.ndarray:
+    """Validate ``n`` integer class labels (any values) as a NumPy array."""
+    return validate_labels(labels, n=n, name=name).numpy()
+
+
+def validate_binary_labels(labels: object, scores: object) -> tuple[np.ndarray, np.ndarray]:
+    """Binary labels (1 = anomalous) with both classes, and matching finite scores."""
+    if isinstance(labels, torch.Tensor):
+        labels = labels.detach().cpu().numpy()
+    y = np.asarray(labels)
+    if y.ndim != 1:
+        raise ValueError(f"labels must be 1-D, got shape {y.shape}.")
+    s = validate_scores(scores)
+    if len(y) != len(s):
+        raise ValueError(
+            f"labels and scores have different lengths ({len(y)} and {len(s)}); "
+            "score every labelled example exactly once."
+        )
+    values = set(np.unique(y).tolist())
+    if not values <= {0, 1}:
+        raise ValueError(
+            f"labels must be 0 (normal) and 1 (anomalous), got values {sorted(values)[:5]}. "
+            "For the one-class protocol use labels = (test_labels != normal_class)."
+        )
+    if len(values) < 2:
+        only = "normal" if values == {0} else "anomalous"
+        raise ValueError(
+            f"labels hold only one class ({only}); ROC, precision and recall need both "
+            "normal (0) and anomalous (1) examples."
+        )
+    return y.astype(np.int64), s
