@@ -1,28 +1,26 @@
 """Anomaly detection with reconstruction error: what scikit-learn lacks.
 
-The one-class protocol's data, the course's detector, scores, a threshold
-set on normal validation data and what it gives; figures are in
-:mod:`aeutils.viz.anomaly`. Label 1 means *anomalous*, 0 *normal*; a higher
-score is more anomalous. Scores follow the device rule of
-:mod:`aeutils.train` and come back as NumPy arrays.
+The one-class protocol's data, the course's detector, scores (NumPy arrays;
+the device rule of :mod:`aeutils.train`), a threshold set on normal
+validation data and what it gives; figures are in :mod:`aeutils.viz.anomaly`.
+Label 1 means *anomalous*, 0 *normal*; a higher score is more anomalous.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
 
 import numpy as np
 import torch
 from sklearn.metrics import confusion_matrix
 from torch import nn
 
-from .data.datasets import ImageDataset
+from .data import ImageDataset, train_val_split
 from .metrics import per_image_mse
 from .models import FeatureAutoencoder, MLPAutoencoder
 from .train import History, fit, predict, seed_everything
 from .validation import (
-    as_tensor,
     validate_batch,
     validate_binary_labels,
     validate_callable,
@@ -31,7 +29,6 @@ from .validation import (
     validate_positive_int,
     validate_real,
     validate_scores,
-    validate_seed,
 )
 
 __all__ = [
@@ -69,30 +66,26 @@ def one_class_split(
     """The one-class protocol's data with ``normal_class`` as normal.
 
     ``train`` and ``test`` are labelled datasets; ``val_size`` normal
-    training images are held out at random (``seed``: every model sees the
+    training images are held out at random by
+    :func:`aeutils.data.train_val_split` (``seed``: every model sees the
     same split); all other classes are anomalous.
     """
     normal_class = validate_index(
         normal_class, name="normal_class", size=len(train.class_names)
     )
-    seed = validate_seed(seed)
-    normal = train.images[train.labels == normal_class]
-    if len(normal) < 2:
+    n_normal = int((train.labels == normal_class).sum())
+    if n_normal < 2:
         raise ValueError(
-            f"train holds {len(normal)} image(s) of normal_class "
+            f"train holds {n_normal} image(s) of normal_class "
             f"{normal_class}; pick a class present in train (labels "
             f"{sorted(set(train.labels.tolist()))})."
         )
-    val_size = validate_positive_int(
-        val_size, name="val_size", maximum=len(normal) - 1
-    )
-    order = torch.randperm(
-        len(normal), generator=torch.Generator().manual_seed(seed)
-    )
+    normal = train.subset(train.labels == normal_class)
+    fit_part, val_part = train_val_split(normal, val_size=val_size, seed=seed)
     return OneClassSplit(
         normal_class=int(normal_class),
-        train=normal[order[val_size:]],
-        val=normal[order[:val_size]],
+        train=fit_part.images,
+        val=val_part.images,
         test=test.images,
         test_labels=(test.labels != normal_class).numpy().astype(np.int64),
     )
@@ -107,7 +100,6 @@ def fit_reconstruction_detector(
     lr: float = 3e-3,
     batch_size: int = 256,
     seed: int = 0,
-    progress: bool = False,
 ) -> tuple[nn.Module, History]:
     """Train the course's MLP autoencoder on normal data, to score by error.
 
@@ -116,36 +108,30 @@ def fit_reconstruction_detector(
     sensor windows ``(N, C, T)`` (standardised) a
     :class:`~aeutils.models.FeatureAutoencoder`, shaped like the data.
 
-    ``latent_dim`` and ``hidden_dims`` size it; ``epochs``, ``lr``,
-    ``batch_size`` and ``progress`` go to :func:`aeutils.train.fit` (cosine
-    schedule); ``seed`` seeds weights and batch order. Returns the model
+    ``latent_dim`` and ``hidden_dims`` size it; ``epochs``, ``lr`` and
+    ``batch_size`` go to :func:`aeutils.train.fit` (cosine schedule, no
+    progress bar); ``seed`` seeds weights and batch order. Returns the model
     and its training history.
     """
     x = validate_batch(inputs, name="inputs")
     latent_dim = validate_positive_int(latent_dim, name="latent_dim")
-    if isinstance(hidden_dims, (str, bytes)) or not isinstance(
-        hidden_dims, Sequence
-    ):
+    if not isinstance(hidden_dims, (tuple, list)):
         raise TypeError(
             "hidden_dims must be a tuple of layer widths, e.g. (256,), got "
             f"{hidden_dims!r}."
         )
-    hidden_dims = tuple(
-        validate_positive_int(w, name="hidden_dims") for w in hidden_dims
-    )
+    hidden_dims = [validate_positive_int(w, name="hidden_dims")
+                   for w in hidden_dims]  # fmt: skip
+    sizes = {"latent_dim": latent_dim, "hidden_dims": tuple(hidden_dims)}
     seed_everything(seed)
     shape = tuple(x.shape[1:])
-    if x.ndim == 4:
-        model: nn.Module = MLPAutoencoder(
-            latent_dim=latent_dim, hidden_dims=hidden_dims, image_shape=shape
-        )
-    else:
-        model = FeatureAutoencoder(
-            shape, latent_dim=latent_dim, hidden_dims=hidden_dims
-        )
+    model: nn.Module = (
+        MLPAutoencoder(image_shape=shape, **sizes) if x.ndim == 4
+        else FeatureAutoencoder(shape, **sizes)
+    )  # fmt: skip
     history = fit(
         model, x, epochs=epochs, lr=lr, batch_size=batch_size,
-        lr_schedule="cosine", seed=seed, progress=progress,
+        lr_schedule="cosine", seed=seed, progress=False,
     )  # fmt: skip
     return model, history
 
@@ -153,8 +139,6 @@ def fit_reconstruction_detector(
 def reconstruction_scores(
     reconstruct: Callable[[torch.Tensor], torch.Tensor],
     inputs: object,
-    *,
-    batch_size: int = 1024,
 ) -> np.ndarray:
     """Mean squared reconstruction error of each input, float64 ``(N,)``.
 
@@ -162,9 +146,8 @@ def reconstruction_scores(
     any function returning reconstructions of the inputs' shape.
     """
     validate_callable(reconstruct, name="reconstruct")
-    x = as_tensor(inputs, name="inputs", pixels=False)
-    errors = per_image_mse(x, predict(reconstruct, x, batch_size=batch_size))
-    return validate_scores(errors.numpy(), name="reconstruction errors")
+    x = validate_batch(inputs, name="inputs", value_range=None)
+    return per_image_mse(x, predict(reconstruct, x)).numpy()
 
 
 def threshold_from_normal(
@@ -206,12 +189,8 @@ class ThresholdSummary:
 
     def as_dict(self) -> dict[str, float]:
         """The four numbers, e.g. for a row of a DataFrame."""
-        return {
-            "threshold": self.threshold,
-            "precision": self.precision,
-            "recall": self.recall,
-            "false positive rate": self.false_positive_rate,
-        }
+        names = ("threshold", "precision", "recall", "false positive rate")
+        return dict(zip(names, astuple(self)))
 
 
 def threshold_summary(

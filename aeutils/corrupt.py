@@ -1,9 +1,8 @@
 """Corruptions for denoising autoencoders: noise, masked pixels, patches.
 
-Each function draws one corruption of images ``(N, C, H, W)`` in ``[0, 1]``
-and returns a new tensor of the same shape, dtype and device. Random numbers
-come from ``generator`` (torch's global one when ``None``), drawn on its
-device, so a CPU generator gives the same corruption on the CPU and a GPU.
+Each returns a corrupted copy of images ``(N, C, H, W)`` in ``[0, 1]`` (same
+shape, dtype and device), drawn from ``generator`` (``None``: torch's global
+one) on its device: a CPU generator corrupts alike on the CPU and a GPU.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import torch
 from .validation import (
     validate_generator,
     validate_images,
+    validate_nonnegative_float,
     validate_positive_int,
     validate_real,
 )
@@ -38,11 +38,7 @@ def corrupt_gaussian(
     Near black or white pixels the clipped noise is not zero-mean;
     ``sigma`` is in pixel units, ``>= 0`` (0 returns a copy).
     """
-    sigma = validate_real(sigma, name="sigma")
-    if sigma < 0:
-        raise ValueError(
-            f"sigma must be >= 0 (a standard deviation), got {sigma}."
-        )
+    sigma = validate_nonnegative_float(sigma, name="sigma")
     x, generator, device = _prepare(images, generator)
     noise = torch.randn(x.shape, generator=generator, device=device,
                         dtype=x.dtype)  # fmt: skip
@@ -83,10 +79,8 @@ def corrupt_patches(
     n, _, height, width = x.shape
     patch_size = validate_positive_int(patch_size, name="patch_size")
     if patch_size > min(height, width):
-        raise ValueError(
-            f"patch_size {patch_size} is larger than the images "
-            f"({height}x{width}); use at most {min(height, width)}."
-        )
+        raise ValueError(f"patch_size {patch_size} is larger than the "
+                         f"images ({height}x{width}).")  # fmt: skip
     tops, lefts = (
         torch.randint(0, side - patch_size + 1, (n,), generator=generator,
                       device=device).to(x.device)

@@ -22,11 +22,12 @@ from .validation import (
     validate_fraction,
     validate_images,
     validate_index,
+    validate_integer,
     validate_matrix,
     validate_positive_float,
     validate_positive_int,
     validate_range,
-    validate_seed,
+    validate_same_shape,
     validate_vector,
 )
 
@@ -57,13 +58,8 @@ def _decode(decode: CodeFunction, codes: torch.Tensor) -> torch.Tensor:
                 f"the code width {codes.shape[1]} match the decoder's code "
                 f"size? ({error})"
             ) from None
-    if not isinstance(images, torch.Tensor):
-        raise TypeError(
-            f"decode must return a tensor, got {type(images).__name__}."
-        )
-    images = validate_images(
-        images.cpu(), name="decode(codes)", value_range=None
-    )
+    images = validate_images(images, name="decode(codes)", value_range=None)
+    images = images.cpu()
     if len(images) != len(codes):
         raise ValueError(
             f"decode returned {len(images)} images for {len(codes)} codes."
@@ -100,9 +96,7 @@ def decode_grid(
     y_low, y_high = validate_range(y_range, name="y_range")
     xs = torch.linspace(x_low, x_high, steps)
     ys = torch.linspace(y_high, y_low, steps)
-    grid_y, grid_x = torch.meshgrid(ys, xs, indexing="ij")
-    codes = torch.stack([grid_x.flatten(), grid_y.flatten()], dim=1)
-    return _decode(decode, codes)
+    return _decode(decode, torch.cartesian_prod(ys, xs).flip(1))
 
 
 def interpolate_codes(
@@ -111,14 +105,8 @@ def interpolate_codes(
     """``steps`` codes ``(steps, k)`` on the line from ``start`` to ``end``."""
     a = validate_vector(start, name="start")
     b = validate_vector(end, name="end")
-    if a.shape != b.shape:
-        raise ValueError(
-            f"start and end must be codes of the same shape (k,), got "
-            f"{tuple(a.shape)} and {tuple(b.shape)}."
-        )
-    steps = validate_positive_int(steps, name="steps")
-    if steps < 2:
-        raise ValueError(f"steps must be at least 2 (both ends), got {steps}.")
+    validate_same_shape(a, b, names=("start", "end"))
+    steps = validate_integer(steps, name="steps", low=2)
     t = torch.linspace(0, 1, steps).unsqueeze(1)
     return (1 - t) * a + t * b
 
@@ -135,8 +123,16 @@ def _codes(output: object) -> torch.Tensor:
     return output
 
 
-def _finite_result(values: list[torch.Tensor]) -> torch.Tensor:
-    result = torch.cat([v.cpu() for v in values])
+def _per_image(encode, x, batch_size, measure) -> torch.Tensor:
+    """``measure(start, batch)`` of each batch of ``x`` on the encoder's
+    device, in evaluation mode, as one finite CPU tensor ``(N,)``."""
+    batch_size = validate_positive_int(batch_size, name="batch_size")
+    device = device_of(encode)
+    with evaluation_mode(encode):
+        result = torch.cat([
+            measure(start, x[start : start + batch_size].to(device)).cpu()
+            for start in range(0, len(x), batch_size)
+        ])  # fmt: skip
     if not torch.isfinite(result).all():
         raise ValueError(
             "encode gave NaN or infinite codes (or derivatives); check the "
@@ -151,12 +147,10 @@ def code_sensitivity(
     images: object,
     *,
     sigma: float = 0.01,
-    seed: int = 0,
-    batch_size: int = 1024,
 ) -> torch.Tensor:
     """Per-image ratio ``||z(x + dx) - z(x)|| / ||dx||``, ``(N,)`` on CPU.
 
-    ``dx`` is Gaussian (``sigma`` per pixel, not clipped, seeded); for small
+    ``dx`` is Gaussian (``sigma`` per pixel, not clipped, seed 0); for small
     ``dx`` the ratio is about :func:`jacobian_norm` over ``sqrt(D)``. The
     encoder (e.g. ``model.encode``) runs in evaluation mode; one returning
     ``(mean, log_var)`` (``VAE.encode``) is measured on its mean.
@@ -164,19 +158,15 @@ def code_sensitivity(
     validate_callable(encode, name="encode", example="an encoder")
     x = validate_images(images, name="images")
     sigma = validate_positive_float(sigma, name="sigma")
-    batch_size = validate_positive_int(batch_size, name="batch_size")
-    generator = torch.Generator().manual_seed(validate_seed(seed))
+    generator = torch.Generator().manual_seed(0)
     noise = torch.randn(x.shape, generator=generator, dtype=x.dtype) * sigma
-    device = device_of(encode)
-    ratios = []
-    with evaluation_mode(encode):
-        for start in range(0, len(x), batch_size):
-            clean = x[start : start + batch_size].to(device)
-            dx = noise[start : start + batch_size].to(device)
-            moved = _codes(encode(clean + dx)) - _codes(encode(clean))
-            change = moved.flatten(1).norm(dim=1)
-            ratios.append(change / dx.flatten(1).norm(dim=1))
-    return _finite_result(ratios)
+
+    def ratio(start: int, clean: torch.Tensor) -> torch.Tensor:
+        dx = noise[start : start + len(clean)].to(clean.device)
+        moved = _codes(encode(clean + dx)) - _codes(encode(clean))
+        return moved.flatten(1).norm(dim=1) / dx.flatten(1).norm(dim=1)
+
+    return _per_image(encode, x, 1024, ratio)
 
 
 def jacobian_norm(
@@ -190,19 +180,13 @@ def jacobian_norm(
     """
     x = validate_images(images, name="images")
     validate_callable(encode, name="encode", example="an encoder")
-    batch_size = validate_positive_int(batch_size, name="batch_size")
-    device = device_of(encode)
-
-    def encode_one(image: torch.Tensor) -> torch.Tensor:
-        return _codes(encode(image.unsqueeze(0))).squeeze(0)
-
-    jacobian = torch.func.vmap(torch.func.jacrev(encode_one))
-    norms = []
-    with evaluation_mode(encode):
-        for start in range(0, len(x), batch_size):
-            batch = x[start : start + batch_size].to(device)
-            norms.append(jacobian(batch).detach().flatten(1).norm(dim=1))
-    return _finite_result(norms)
+    jacobian = torch.func.vmap(torch.func.jacrev(
+        lambda image: _codes(encode(image.unsqueeze(0))).squeeze(0)
+    ))  # fmt: skip
+    return _per_image(
+        encode, x, batch_size,
+        lambda _, batch: jacobian(batch).detach().flatten(1).norm(dim=1),
+    )  # fmt: skip
 
 
 def active_mask(
@@ -214,10 +198,9 @@ def active_mask(
     """
     z = validate_matrix(codes, name="codes").abs()
     threshold = validate_fraction(
-        relative_threshold,
-        name="relative_threshold",
+        relative_threshold, name="relative_threshold",
         hint=" It is a fraction of each unit's largest activation, e.g. 0.1.",
-    )
+    )  # fmt: skip
     unit_max = z.max(dim=0).values
     return (z > threshold * unit_max) & (unit_max > 0)
 
@@ -238,14 +221,9 @@ def activation_stats(
 ) -> ActivationStats:
     """Active fraction per image and per unit, and the dead units."""
     mask = active_mask(codes, relative_threshold=relative_threshold).float()
-    per_image = mask.mean(dim=1)
-    frequency = mask.mean(dim=0)
-    return ActivationStats(
-        active_fraction=float(per_image.mean()),
-        active_per_image=per_image,
-        unit_frequency=frequency,
-        dead_units=int((frequency == 0).sum()),
-    )
+    per_image, frequency = mask.mean(dim=1), mask.mean(dim=0)
+    return ActivationStats(float(per_image.mean()), per_image, frequency,
+                           int((frequency == 0).sum()))  # fmt: skip
 
 
 def top_activating(

@@ -1,9 +1,6 @@
-"""Loss functions ``loss_fn(model, batch)`` for :func:`aeutils.train.fit`.
-
-:func:`mse_loss` (fit's default); the VAE's ELBO and its terms
-(:func:`reparameterize`, :func:`kl_per_dimension`, :func:`negative_elbo` in
-nats per image, :func:`bernoulli_entropy`, the reconstruction floor). The
-sparsity and contractive penalties are written in the chapter that
+"""Loss functions ``loss_fn(model, batch)`` for :func:`aeutils.train.fit`:
+:func:`mse_loss` (fit's default) and the VAE's negative ELBO with its terms.
+The sparsity and contractive penalties are written in the chapter that
 teaches them.
 """
 
@@ -76,21 +73,10 @@ def negative_elbo(
     """The (beta-weighted) negative ELBO in nats per image, with its terms.
 
     Binary cross-entropy summed over pixels plus ``beta`` times the KL
-    summed over latent dimensions, both averaged over the batch.
-
-    Parameters
-    ----------
-    model
-        Has ``encode(images) -> (mean, log_var)`` and ``decode_logits``.
-    images
-        A batch ``(N, C, H, W)`` with values in [0, 1].
-    beta
-        Weight of the KL term (1 for the ELBO).
-
-    Returns
-    -------
-    dict
-        Scalar tensors ``{"loss", "reconstruction", "kl"}``.
+    summed over latent dimensions (``beta=1``: the ELBO), both averaged over
+    the batch ``images`` ``(N, C, H, W)`` in ``[0, 1]``. ``model`` has
+    ``encode(images) -> (mean, log_var)`` and ``decode_logits``. Returns
+    scalar tensors ``{"loss", "reconstruction", "kl"}``.
     """
     beta = validate_nonnegative_float(beta, name="beta")
     images = validate_images(images, name="images")
@@ -105,7 +91,8 @@ def negative_elbo(
     bce = F.binary_cross_entropy_with_logits(logits, images, reduction="none")
     reconstruction = bce.flatten(1).sum(dim=1).mean()
     kl = kl_per_dimension(mean, log_var).flatten(1).sum(dim=1).mean()
-    return {"loss": reconstruction + beta * kl, "reconstruction": reconstruction, "kl": kl}
+    return {"loss": reconstruction + beta * kl,
+            "reconstruction": reconstruction, "kl": kl}  # fmt: skip
 
 
 def bernoulli_entropy(images: torch.Tensor) -> torch.Tensor:

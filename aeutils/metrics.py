@@ -1,4 +1,4 @@
-"""Metrics that compare reconstructions and subspaces."""
+"""Metrics that compare reconstructions, subspaces and sets of features."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from .validation import (
     validate_batch,
     validate_images,
     validate_matrix,
-    validate_positive_float,
     validate_same_shape,
 )
 
@@ -24,14 +23,25 @@ __all__ = [
 ]
 
 
-def _pair(images: object, reconstructions: object) -> tuple[torch.Tensor, torch.Tensor]:
-    x = validate_images(images, name="images", dtype=torch.float64)
+def _pair(images, reconstructions, check=validate_images):
+    """Both as float64 tensors of one shape."""
+    x = check(images, name="images", dtype=torch.float64)
     # Reconstructions of an unclamped decoder may leave [0, 1] slightly.
-    x_hat = validate_images(
-        reconstructions, name="reconstructions", value_range=None, dtype=torch.float64
-    )
+    x_hat = check(reconstructions, name="reconstructions", value_range=None,
+                  dtype=torch.float64)  # fmt: skip
     validate_same_shape(x, x_hat, names=("images", "reconstructions"))
-    return x.double(), x_hat.double()
+    return x, x_hat
+
+
+def _total_variance(x: torch.Tensor, name: str) -> torch.Tensor:
+    """Sum of squares around the mean row (or image); refuses zero."""
+    total = (x - x.mean(dim=0, keepdim=True)).pow(2).sum()
+    if total == 0:
+        raise ValueError(
+            f"{name} have zero variance (all rows are identical), so the "
+            "measure is undefined; pass at least two different inputs."
+        )
+    return total
 
 
 def per_image_mse(images: object, reconstructions: object) -> torch.Tensor:
@@ -40,21 +50,15 @@ def per_image_mse(images: object, reconstructions: object) -> torch.Tensor:
     ``images`` are images ``(N, C, H, W)`` in ``[0, 1]``, feature rows
     ``(N, D)`` or windows ``(N, C, T)``; ``reconstructions`` have their shape.
     """
-    x = validate_batch(images, name="images", dtype=torch.float64)
-    x_hat = validate_batch(
-        reconstructions, name="reconstructions", value_range=None, dtype=torch.float64
-    )
-    validate_same_shape(x, x_hat, names=("images", "reconstructions"))
+    x, x_hat = _pair(images, reconstructions, check=validate_batch)
     return (x - x_hat).pow(2).flatten(1).mean(dim=1)
 
 
-def psnr(images: object, reconstructions: object, *, data_range: float = 1.0) -> torch.Tensor:
-    """PSNR of each image in dB, ``10 log10(data_range**2 / MSE)``, float64
-    ``(N,)``; a perfect reconstruction has infinite PSNR."""
-    data_range = validate_positive_float(data_range, name="data_range")
+def psnr(images: object, reconstructions: object) -> torch.Tensor:
+    """PSNR of each image in dB, ``10 log10(1 / MSE)`` (pixels in [0, 1]),
+    float64 ``(N,)``; a perfect reconstruction has infinite PSNR."""
     x, x_hat = _pair(images, reconstructions)
-    mse = (x - x_hat).pow(2).flatten(1).mean(dim=1)
-    return 10.0 * torch.log10(data_range**2 / mse)
+    return 10.0 * torch.log10(1.0 / (x - x_hat).pow(2).flatten(1).mean(dim=1))
 
 
 def explained_variance(images: object, reconstructions: object) -> float:
@@ -64,9 +68,7 @@ def explained_variance(images: object, reconstructions: object) -> float:
     reconstruction, 0 for always predicting the mean image.
     """
     x, x_hat = _pair(images, reconstructions)
-    total = (x - x.mean(dim=0, keepdim=True)).pow(2).sum()
-    if total == 0:
-        raise ValueError("images have zero variance; explained variance is undefined.")
+    total = _total_variance(x, "images")
     return float(1.0 - (x - x_hat).pow(2).sum() / total)
 
 
@@ -77,25 +79,17 @@ def principal_angles(basis_a: object, basis_b: object) -> torch.Tensor:
     a = validate_matrix(basis_a, name="basis_a", dtype=torch.float64)
     b = validate_matrix(basis_b, name="basis_b", dtype=torch.float64)
     if a.shape[0] != b.shape[0]:
-        hint = (
-            "they look like rows here: pass basis_a.T and basis_b.T."
-            if a.shape[1] == b.shape[1] else "transpose if yours are rows."
-        )
         raise ValueError(
             "basis_a and basis_b must live in the same space (same number of "
             f"rows), got {tuple(a.shape)} and {tuple(b.shape)}. Columns are "
-            f"the basis vectors; {hint}"
+            "the basis vectors: transpose if yours are rows."
         )
     for name, m in (("basis_a", a), ("basis_b", b)):
         if torch.linalg.matrix_rank(m) < m.shape[1]:
-            hint = (
-                f" It has more columns than rows ({tuple(m.shape)}): if the basis vectors "
-                f"are its rows, pass {name}.T."
-                if m.shape[1] > m.shape[0]
-                else ""
-            )
             raise ValueError(
-                f"{name} has linearly dependent columns; it spans fewer dimensions.{hint}"
+                f"{name} {tuple(m.shape)} has linearly dependent columns; it "
+                "spans fewer dimensions. If its rows are the basis vectors, "
+                f"pass {name}.T."
             )
     q_a, _ = torch.linalg.qr(a)
     q_b, _ = torch.linalg.qr(b)
@@ -108,39 +102,34 @@ def fraction_of_variance_unexplained(activations: object, reconstructions: objec
     """Fraction of variance unexplained (Gao et al. 2024) of ``(N, d)``
     activations: ``sum ||h - h_hat||^2 / sum ||h - mean(h)||^2``."""
     h = validate_matrix(activations, name="activations", dtype=torch.float64)
-    h_hat = validate_matrix(reconstructions, name="reconstructions", dtype=torch.float64)
+    h_hat = validate_matrix(reconstructions, name="reconstructions",
+                            dtype=torch.float64)  # fmt: skip
     validate_same_shape(h, h_hat, names=("activations", "reconstructions"))
-    total = (h - h.mean(dim=0, keepdim=True)).pow(2).sum()
-    if total == 0:
-        raise ValueError(
-            "activations have zero variance (all rows are identical), so the FVU is "
-            "undefined; pass activations of at least two different inputs."
-        )
+    total = _total_variance(h, "activations")
     return float((h - h_hat).pow(2).sum() / total)
 
 
-def _check_codes(codes: object) -> torch.Tensor:
+def _nonnegative_codes(codes: object) -> torch.Tensor:
     z = validate_matrix(codes, name="codes", dtype=None)
     if bool((z < 0).any()):
         raise ValueError(
-            "codes must be non-negative latent activations (a top-k or ReLU code); got "
-            f"a minimum of {float(z.min()):.3g}. Pass model.encode(...)'s output, not "
-            "the pre-activations."
+            "codes must be non-negative latent activations (a top-k or ReLU "
+            f"code); got a minimum of {float(z.min()):.3g}. Pass "
+            "model.encode(...)'s output, not the pre-activations."
         )
     return z
 
 
 def mean_l0(codes: object) -> float:
     """Mean number of active (non-zero) latents per row of ``codes``."""
-    z = _check_codes(codes)
+    z = _nonnegative_codes(codes)
     return float((z > 0).sum(dim=1).double().mean())
 
 
 def dead_latents(codes: object) -> int:
     """Number of latents zero on every row of ``codes`` ``(N, n_latents)``
     (dead on these inputs; Gao et al. 2024 count a stretch of training)."""
-    z = _check_codes(codes)
-    return int((z.amax(dim=0) <= 0).sum())
+    return int((_nonnegative_codes(codes).amax(dim=0) <= 0).sum())
 
 
 def frechet_distance(features_a: object, features_b: object) -> float:
@@ -154,18 +143,13 @@ def frechet_distance(features_a: object, features_b: object) -> float:
     ``(N_a, D)`` and ``features_b`` ``(N_b, D)`` need two rows each.
     """
     a = validate_matrix(features_a, name="features_a", dtype=torch.float64)
-    b = validate_matrix(features_b, name="features_b", dtype=torch.float64)
-    if a.shape[1] != b.shape[1]:
-        raise ValueError(
-            f"features_a and features_b must have the same number of columns, "
-            f"got {a.shape[1]} and {b.shape[1]}."
-        )
+    b = validate_matrix(features_b, name="features_b", n_cols=a.shape[1],
+                        dtype=torch.float64)  # fmt: skip
     if len(a) < 2 or len(b) < 2:
         raise ValueError(
             "need at least two rows in each feature set to estimate a "
             f"covariance, got {len(a)} and {len(b)}."
         )
-    a, b = a.double(), b.double()
     mean_a, mean_b = a.mean(dim=0), b.mean(dim=0)
     cov_a, cov_b = torch.cov(a.T), torch.cov(b.T)
     values, vectors = torch.linalg.eigh(cov_a)

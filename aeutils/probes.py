@@ -26,6 +26,7 @@ from sklearn.preprocessing import StandardScaler
 
 from .validation import (
     validate_class_labels,
+    validate_integer,
     validate_mapping,
     validate_matrix,
     validate_positive_int,
@@ -67,39 +68,33 @@ def _class_labels(*labels: object) -> list[np.ndarray]:
         for y in labels
     ]
     if any(a.dtype.kind in "US" for a in arrays):
-        names = [a.astype(str).ravel() for a in arrays]
-        codes = np.unique(np.concatenate(names), return_inverse=True)[1]
-        bounds = np.cumsum([len(a) for a in names])[:-1]
-        arrays = [c.reshape(a.shape) for c, a in
-                  zip(np.split(codes, bounds), arrays)]  # fmt: skip
+        names = [a.astype(str) for a in arrays]
+        classes = np.unique(np.concatenate([n.ravel() for n in names]))
+        arrays = [np.searchsorted(classes, n) for n in names]
     return arrays
-
-
-def _features(codes: object, *, name: str) -> np.ndarray:
-    return validate_matrix(codes, name=name).numpy()
 
 
 def _paired(first_codes, first_labels, second_codes, second_labels, *, names):
     """Two labelled sets of codes with the same number of columns."""
     first, second = names
-    x_first = _features(first_codes, name=f"{first}_codes")
-    x_second = _features(second_codes, name=f"{second}_codes")
+    x_first = validate_matrix(first_codes, name=f"{first}_codes").numpy()
+    x_second = validate_matrix(second_codes, name=f"{second}_codes").numpy()
     if x_first.shape[1] != x_second.shape[1]:
         raise ValueError(
             f"{first}_codes and {second}_codes must have the same number of "
             f"columns, got {x_first.shape[1]} and {x_second.shape[1]}."
         )
-    first_labels, second_labels = _class_labels(first_labels, second_labels)
-    y_first = validate_class_labels(
-        first_labels, name=f"{first}_labels", n=len(x_first)
-    )
-    y_second = validate_class_labels(
-        second_labels, name=f"{second}_labels", n=len(x_second)
-    )
+    y_first, y_second = _class_labels(first_labels, second_labels)
+    y_first = validate_class_labels(y_first, name=f"{first}_labels",
+                                    n=len(x_first))  # fmt: skip
+    y_second = validate_class_labels(y_second, name=f"{second}_labels",
+                                     n=len(x_second))  # fmt: skip
     return x_first, y_first, x_second, y_second
 
 
-def _score(classifier, train_codes, train_labels, test_codes, test_labels):
+def _score(make_classifier, train_codes, train_labels, test_codes,
+           test_labels) -> ProbeResult:  # fmt: skip
+    """Fit ``make_classifier(n_train)`` on the train codes, score on test."""
     x_train, y_train, x_test, y_test = _paired(
         train_codes, train_labels, test_codes, test_labels,
         names=("train", "test"),
@@ -108,6 +103,7 @@ def _score(classifier, train_codes, train_labels, test_codes, test_labels):
         raise ValueError(
             "train_labels hold a single class; a probe needs two or more."
         )
+    classifier = make_classifier(len(x_train))
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
@@ -136,11 +132,11 @@ def linear_probe(
     ``max_iter`` bounds the L-BFGS iterations.
     """
     max_iter = validate_positive_int(max_iter, name="max_iter")
-    classifier = make_pipeline(
-        StandardScaler(), LogisticRegression(max_iter=max_iter)
-    )
-    return _score(classifier, train_codes, train_labels, test_codes,
-                  test_labels)  # fmt: skip
+    return _score(
+        lambda _: make_pipeline(StandardScaler(),
+                                LogisticRegression(max_iter=max_iter)),
+        train_codes, train_labels, test_codes, test_labels,
+    )  # fmt: skip
 
 
 def knn_probe(
@@ -154,13 +150,12 @@ def knn_probe(
     """Test accuracy of k-nearest neighbours on the codes (as
     :func:`linear_probe`; 1-NN compares 2-D embeddings, Sainburg et al.,
     2021)."""
-    n_train = len(_features(train_codes, name="train_codes"))
-    n_neighbors = validate_positive_int(
-        n_neighbors, name="n_neighbors", maximum=n_train
-    )
-    classifier = KNeighborsClassifier(n_neighbors=n_neighbors)
-    return _score(classifier, train_codes, train_labels, test_codes,
-                  test_labels)  # fmt: skip
+    return _score(
+        lambda n_train: KNeighborsClassifier(validate_positive_int(
+            n_neighbors, name="n_neighbors", maximum=n_train
+        )),
+        train_codes, train_labels, test_codes, test_labels,
+    )  # fmt: skip
 
 
 def balanced_draw(
@@ -169,14 +164,11 @@ def balanced_draw(
     """Sorted indices of ``per_class`` examples of every class, seeded."""
     (labels,) = _class_labels(labels)
     labels = validate_class_labels(labels, name="labels", n=len(labels))
-    per_class = validate_positive_int(per_class, name="per_class")
     rng = np.random.default_rng(validate_seed(seed))
     classes, counts = np.unique(labels, return_counts=True)
-    if per_class > counts.min():
-        raise ValueError(
-            f"per_class must lie in [1, {counts.min()}] (the smallest class "
-            f"has {counts.min()} examples), got {per_class}."
-        )
+    # At most the size of the smallest class.
+    per_class = validate_positive_int(per_class, name="per_class",
+                                      maximum=counts.min())  # fmt: skip
     chosen = [
         rng.choice(np.flatnonzero(labels == c), per_class, replace=False)
         for c in classes
@@ -191,13 +183,12 @@ def label_efficiency(
     *,
     per_class: tuple[int, ...] = (1, 10, 100),
     draws: int = 5,
-    seed: int = 0,
 ) -> pd.DataFrame:
     """Linear-probe accuracy when only a few labels per class are known.
 
     ``features`` is ``{name: (train_codes, test_codes)}``; for each count
-    in ``per_class``, ``draws`` :func:`balanced_draw` draws (seeds ``seed,
-    seed + 1...``, the same for every name) train :func:`linear_probe`.
+    in ``per_class``, ``draws`` :func:`balanced_draw` draws (seeds 0, 1...,
+    the same for every name) train :func:`linear_probe`.
     Returns columns ``features``, ``labels per class``, ``draw``,
     ``accuracy``.
     """
@@ -205,7 +196,6 @@ def label_efficiency(
         features, name="features", example="{name: (train_codes, test_codes)}"
     )
     draws = validate_positive_int(draws, name="draws")
-    seed = validate_seed(seed)
     train_labels, test_labels = _class_labels(train_labels, test_labels)
     train_labels = validate_class_labels(
         train_labels, name="train_labels", n=len(train_labels)
@@ -215,7 +205,11 @@ def label_efficiency(
             raise TypeError(
                 f"features[{name!r}] must be a pair (train_codes, test_codes)."
             )
-        if len(_features(pair[0], name="train_codes")) != len(train_labels):
+        features[name] = tuple(
+            validate_matrix(codes, name=f"features[{name!r}]").numpy()
+            for codes in pair
+        )
+        if len(features[name][0]) != len(train_labels):
             raise ValueError(
                 f"features[{name!r}] has {len(pair[0])} training codes for "
                 f"{len(train_labels)} train_labels."
@@ -223,10 +217,8 @@ def label_efficiency(
     rows = []
     for count in per_class:
         for draw in range(draws):
-            chosen = balanced_draw(train_labels, per_class=count,
-                                   seed=seed + draw)  # fmt: skip
+            chosen = balanced_draw(train_labels, per_class=count, seed=draw)
             for name, (train_codes, test_codes) in features.items():
-                train_codes = _features(train_codes, name="train_codes")
                 result = linear_probe(train_codes[chosen],
                                       train_labels[chosen], test_codes,
                                       test_labels)  # fmt: skip
@@ -236,26 +228,19 @@ def label_efficiency(
 
 
 def clustering_scores(
-    codes: object, labels: object, *, n_clusters: int = 10, seed: int = 0
+    codes: object, labels: object, *, n_clusters: int = 10
 ) -> dict[str, float]:
     """``{"NMI": ..., "ARI": ...}`` of k-means clusters of the codes.
 
-    scikit-learn's ``KMeans`` (``n_init=3``) against the labels: 1 when the
-    clusters are the classes, about 0 for random clusters.
+    scikit-learn's ``KMeans`` (``n_init=3``, seeded) against the labels: 1
+    when the clusters are the classes, about 0 for random clusters.
     """
-    x = _features(codes, name="codes")
+    x = validate_matrix(codes, name="codes").numpy()
     (labels,) = _class_labels(labels)
     y = validate_class_labels(labels, name="labels", n=len(x))
-    n_clusters = validate_positive_int(
-        n_clusters, name="n_clusters", maximum=len(x)
-    )
-    seed = validate_seed(seed)
-    if n_clusters < 2:
-        raise ValueError(
-            f"n_clusters must lie in [2, {len(x)}] for {len(x)} codes, got "
-            f"{n_clusters}."
-        )
-    clusters = KMeans(n_clusters, n_init=3, random_state=seed).fit_predict(x)
+    n_clusters = validate_integer(n_clusters, name="n_clusters", low=2,
+                                  high=len(x))  # fmt: skip
+    clusters = KMeans(n_clusters, n_init=3, random_state=0).fit_predict(x)
     return {
         "NMI": float(normalized_mutual_info_score(y, clusters)),
         "ARI": float(adjusted_rand_score(y, clusters)),

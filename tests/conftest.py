@@ -75,5 +75,5 @@ def isolated_data_env(tmp_path, monkeypatch):
     """No AEUTILS_DATA, an empty cache directory, and no system copy."""
     monkeypatch.delenv("AEUTILS_DATA", raising=False)
     cache = tmp_path / "cache"
-    monkeypatch.setattr("aeutils.data.datasets.default_cache_dir", lambda: cache)
+    monkeypatch.setattr("aeutils.data.default_cache_dir", lambda: cache)
     return tmp_path

@@ -108,7 +108,7 @@ def test_fit_reconstruction_detector_rejects_bad_shapes():
 
 def test_reconstruction_scores_match_per_image_mse_for_models_and_functions():
     pca = PCA(n_components=3).fit(IMAGES)
-    scores = anomaly.reconstruction_scores(pca.reconstruct, IMAGES, batch_size=3)
+    scores = anomaly.reconstruction_scores(pca.reconstruct, IMAGES)
     expected = (IMAGES - pca.reconstruct(IMAGES)).pow(2).flatten(1).mean(dim=1)
     assert isinstance(scores, np.ndarray) and scores.dtype == np.float64
     np.testing.assert_allclose(scores, expected.numpy(), rtol=1e-5)

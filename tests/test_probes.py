@@ -62,7 +62,7 @@ def test_balanced_draw_takes_per_class_from_every_class():
     assert len(set(chosen.tolist())) == 20
     assert np.array_equal(chosen, probes.balanced_draw(labels, per_class=5, seed=1))
     assert not np.array_equal(chosen, probes.balanced_draw(labels, per_class=5, seed=2))
-    with pytest.raises(ValueError, match=r"\[1, 30\]"):
+    with pytest.raises(ValueError, match="per_class must be between 1 and 30"):
         probes.balanced_draw(labels, per_class=31)
 
 

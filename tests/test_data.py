@@ -1,18 +1,92 @@
-"""aeutils.data: IDX parsing, checksums, search order, errors, splits."""
+"""aeutils.data: IDX files, checksums, search order, errors, splits."""
 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import os
 import urllib.error
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from aeutils import data
 from aeutils.data import FASHION_MNIST, DatasetError, ImageDataset
-from conftest import make_tiny_dataset, tiny_arrays
+from conftest import idx_bytes, make_tiny_dataset, tiny_arrays, write_idx
+
+# ---------------------------------------------------------------- IDX files
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_read_idx_roundtrip(tmp_path, compress):
+    array = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    path = write_idx(tmp_path / "x-idx3-ubyte", array, compress=compress)
+    np.testing.assert_array_equal(data.read_idx(path), array)
+
+
+def test_read_idx_truncated_payload(tmp_path):
+    path = tmp_path / "x-idx3-ubyte"
+    path.write_bytes(idx_bytes(np.zeros((4, 5, 5), dtype=np.uint8))[:-7])
+    with pytest.raises(DatasetError, match=r"truncated or corrupted") as info:
+        data.read_idx(path)
+    assert str(path) in str(info.value)
+
+
+def test_read_idx_truncated_header(tmp_path):
+    path = tmp_path / "x-idx3-ubyte"
+    path.write_bytes(idx_bytes(np.zeros((4, 5, 5), dtype=np.uint8))[:9])
+    with pytest.raises(DatasetError, match="header"):
+        data.read_idx(path)
+
+
+def test_read_idx_wrong_magic(tmp_path):
+    path = tmp_path / "x-idx3-ubyte"
+    raw = bytearray(idx_bytes(np.zeros((2, 2), dtype=np.uint8)))
+    raw[2] = 0x0D  # float32 type code: not what the course reads
+    path.write_bytes(bytes(raw))
+    with pytest.raises(DatasetError, match="magic number 0x00000d02"):
+        data.read_idx(path)
+
+
+def test_read_idx_checksum_mismatch_names_file(tmp_path):
+    path = write_idx(tmp_path / "x-idx1-ubyte", np.arange(10, dtype=np.uint8), compress=True)
+    with pytest.raises(DatasetError, match="does not match its known checksum") as info:
+        data.read_idx(path, expected_sha256="0" * 64)
+    assert str(path) in str(info.value)
+    assert "reinstall" in str(info.value)
+
+
+def test_read_idx_checksum_is_of_decompressed_bytes(tmp_path):
+    """A recompressed file (as Debian ships) passes: only the IDX bytes count."""
+    import hashlib
+
+    array = np.arange(10, dtype=np.uint8)
+    raw = idx_bytes(array)
+    for level in (1, 9):
+        path = tmp_path / f"level{level}-idx1-ubyte.gz"
+        path.write_bytes(gzip.compress(raw, compresslevel=level))
+        result = data.read_idx(path, expected_sha256=hashlib.sha256(raw).hexdigest())
+        np.testing.assert_array_equal(result, array)
+
+
+def test_read_idx_corrupted_gzip(tmp_path):
+    path = tmp_path / "x-idx1-ubyte.gz"
+    path.write_bytes(gzip.compress(idx_bytes(np.arange(100, dtype=np.uint8)))[:-12])
+    with pytest.raises(DatasetError, match="not a valid gzip file") as info:
+        data.read_idx(path)
+    assert str(path) in str(info.value)
+
+
+def test_read_idx_missing_file_says_how_to_fix(tmp_path):
+    with pytest.raises(DatasetError) as info:
+        data.read_idx(tmp_path / "nope-idx1-ubyte")
+    message = str(info.value)
+    assert "does not exist" in message
+    assert "Check the path" in message
+    assert "AEUTILS_DATA" in message
+
 
 # ---------------------------------------------------------------- loading and search order
 
@@ -42,7 +116,7 @@ def test_search_order_root_env_cache_system(isolated_data_env, monkeypatch):
         # Each place holds different data, so the spec must not pin checksums.
     spec = dataclasses.replace(spec, sha256=None, system_dirs=(places["system"],))
     monkeypatch.setenv("AEUTILS_DATA", str(places["env"]))
-    monkeypatch.setattr("aeutils.data.datasets.default_cache_dir", lambda: places["cache"])
+    monkeypatch.setattr("aeutils.data.default_cache_dir", lambda: places["cache"])
 
     def first_pixel_row(**kwargs):
         return data.load_dataset(spec, "train", download=False, **kwargs).images[0, 0, 0]
@@ -55,7 +129,7 @@ def test_search_order_root_env_cache_system(isolated_data_env, monkeypatch):
     torch.testing.assert_close(first_pixel_row(), expected["env"])
     monkeypatch.delenv("AEUTILS_DATA")
     torch.testing.assert_close(first_pixel_row(), expected["cache"])
-    monkeypatch.setattr("aeutils.data.datasets.default_cache_dir", lambda: isolated_data_env / "empty")
+    monkeypatch.setattr("aeutils.data.default_cache_dir", lambda: isolated_data_env / "empty")
     torch.testing.assert_close(first_pixel_row(), expected["system"])
 
 
@@ -129,7 +203,7 @@ def test_invalid_split():
 
 
 def test_load_splits_rejects_unknown_dataset():
-    with pytest.raises(ValueError, match="dataset must be one of"):
+    with pytest.raises(ValueError, match="dataset must be .fashion-mnist. or .mnist."):
         data.load_splits("cifar10")
 
 
@@ -146,6 +220,39 @@ def test_image_dataset_validates():
         ImageDataset(torch.rand(3, 1, 28, 28), torch.zeros(4, dtype=torch.long), ("a",))
     with pytest.raises(ValueError, match=r"pixel values in \[0, 1\]"):
         ImageDataset(torch.rand(3, 1, 28, 28) * 255, torch.zeros(3, dtype=torch.long), ("a",))
+
+
+def test_train_val_split_is_disjoint_and_seeded():
+    dataset = _toy_dataset()
+    train, val = data.train_val_split(dataset, val_size=10, seed=3)
+    assert (len(train), len(val)) == (40, 10)
+    train_keys = {float(x.sum()) for x in train.images}
+    val_keys = {float(x.sum()) for x in val.images}
+    assert not train_keys & val_keys
+    again_train, again_val = data.train_val_split(dataset, val_size=10, seed=3)
+    assert torch.equal(val.images, again_val.images) and torch.equal(train.labels, again_train.labels)
+    _, other_val = data.train_val_split(dataset, val_size=10, seed=4)
+    assert not torch.equal(val.images, other_val.images)
+
+
+@pytest.mark.parametrize("val_size", [0, 50, -1])
+def test_train_val_split_rejects_bad_sizes(val_size):
+    with pytest.raises(ValueError, match="val_size must be between 1 and 49"):
+        data.train_val_split(_toy_dataset(), val_size=val_size)
+
+
+def test_train_val_split_names_bad_datasets_and_seeds():
+    """Issue 19: a tensor or seed='a' gave raw tracebacks."""
+    import torch
+
+    from aeutils.data import ImageDataset, train_val_split
+
+    with pytest.raises(TypeError, match="dataset must be a ImageDataset"):
+        train_val_split(torch.rand(10, 1, 2, 2), val_size=2)
+    dataset = ImageDataset(torch.rand(10, 1, 2, 2), torch.zeros(10, dtype=torch.long),
+                           ("a",))
+    with pytest.raises(TypeError, match="seed must be an int"):
+        train_val_split(dataset, val_size=2, seed="a")
 
 
 # ---------------------------------------------------------------- the real dataset
