@@ -87,54 +87,6 @@ def test_draw_must_return_a_figure():
         viz.interactive_figure("not callable", name="k", values=[1])
 
 
-def _draw_two(scale, shift):
-    return viz.plot_image_grid((IMAGES * scale + shift).clamp(0, 1))
-
-
-def test_two_parameters_embed_a_grid_of_frames_and_two_sliders():
-    figure = viz.interactive_figure(
-        _draw_two, name=("scale", "shift"), values=([0.25, 1.0], [0.0, 0.2, 0.4]),
-        initial=(1.0, 0.2),
-    )
-    html = figure.to_html()
-    assert html.count('src="data:image/png;base64,') == 6
-    assert html.count('type="range"') == 2
-    # Row-major: (1.0, 0.2) is frame 1 * 3 + 1 = 4, the only one shown.
-    assert re.findall(r'data-frame="(\d)"[^>]*display:block', html) == ["4"]
-    assert "<output>1</output>" in html and "<output>0.2</output>" in html
-    assert 'alt="scale = 1, shift = 0.2"' in html
-
-
-def test_two_parameter_widget_redraws_on_either_slider():
-    calls = []
-
-    def draw(scale, shift):
-        calls.append((scale, shift))
-        return _draw_two(scale, shift)
-
-    box = viz.interactive_figure(
-        draw, name=("scale", "shift"), values=([0.25, 1.0], [0.0, 0.2])
-    ).widget()
-    first, second = box.children[:2]
-    first.value = 1.0
-    second.value = 0.2
-    assert calls == [(0.25, 0.0), (1.0, 0.0), (1.0, 0.2)]
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "pattern"),
-    [
-        ({"name": ("a", "b"), "values": ([1, 2],)}, "one list of values per slider"),
-        ({"name": ("a", "b"), "values": (range(9), range(9))}, "at most 64"),
-        ({"name": ("a", "b"), "values": ([1], [2]), "initial": (1, 3)}, "not one of"),
-        ({"name": ("a", "b", "c"), "values": ([1], [2], [3])}, "pair of labels"),
-    ],
-)
-def test_two_parameter_figure_validates(kwargs, pattern):
-    with pytest.raises(ValueError, match=pattern):
-        viz.interactive_figure(_draw_two, **kwargs)
-
-
 @pytest.mark.parametrize("name", [None, 5])
 def test_interactive_figure_refuses_a_name_that_is_not_a_label(name):
     with pytest.raises(TypeError, match="name"):
