@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from ..train import History
 from ..validation import validate_mapping
-from .figures import CLASS_COLORS, NotebookFigure
+from .figures import NotebookFigure
 
 __all__ = [
     "plot_explained_variance",
@@ -71,7 +71,7 @@ def plot_loss_curves(
         _finite(value, name=f"baselines[{label!r}]")
     fig, ax = _axes(4.0)
     for i, (label, history) in enumerate(histories.items()):
-        color = CLASS_COLORS[i % len(CLASS_COLORS)]
+        color = f"C{i % 10}"
         epochs = np.arange(1, history.epochs + 1)
         ax.plot(epochs, history.train_loss, "--", color=color,
                 label=f"{label} (train)")
@@ -113,14 +113,14 @@ def plot_explained_variance(
         )
     cumulative = torch.cumsum(ratio, dim=0).numpy()
     fig, ax = _axes(4.0)
-    ax.plot(np.arange(1, len(ratio) + 1), cumulative, color=CLASS_COLORS[0],
+    ax.plot(np.arange(1, len(ratio) + 1), cumulative, color="C0",
             linewidth=2)
     for threshold in thresholds:
         if cumulative[-1] < threshold:
             continue
         k = int(np.searchsorted(cumulative, threshold)) + 1
         ax.plot([k, k], [0, cumulative[k - 1]], ":", color="gray")
-        ax.plot(k, cumulative[k - 1], "o", color=CLASS_COLORS[3])
+        ax.plot(k, cumulative[k - 1], "o", color="C3")
         ax.annotate(f"{threshold:.0%} at k = {k}", (k, cumulative[k - 1]),
                     xytext=(8, -14), textcoords="offset points", fontsize=10)
     ax.set_xscale("log")
@@ -162,7 +162,7 @@ def plot_per_component(
     for i, (label, v) in enumerate(values.items()):
         offset = (i - (len(values) - 1) / 2) * width
         ax.bar(positions + offset, v.numpy(), width=width, label=label,
-               color=CLASS_COLORS[i % 10])
+               color=f"C{i % 10}")
     if reference is not None:
         ax.axhline(reference[1], color="black", linestyle=":",
                    label=reference[0])
@@ -211,7 +211,7 @@ def plot_label_efficiency(
         stats = part.groupby("labels per class")["accuracy"].agg(
             ["mean", "min", "max"]
         )
-        color = CLASS_COLORS[i % len(CLASS_COLORS)]
+        color = f"C{i % 10}"
         ax.plot(stats.index, stats["mean"], marker="osD^v"[i % 5],
                 color=color, label=name)
         ax.fill_between(stats.index, stats["min"], stats["max"], color=color,
@@ -255,7 +255,7 @@ def plot_rate_distortion(
         ax.plot(part["bytes"], part["PSNR"], "--" if coded else "-",
                 marker="osD^vP*X"[i % 8],
                 markerfacecolor="white" if coded else None,
-                color=CLASS_COLORS[bases.index(base) % len(CLASS_COLORS)],
+                color=f"C{bases.index(base) % 10}",
                 label=family)
     ax.set_xscale("log")
     low, high = table["bytes"].min(), table["bytes"].max()

@@ -1,4 +1,8 @@
-"""The shared figure class and the set-up every figure module uses."""
+"""The shared figure class and the set-up every figure module uses.
+
+Colours ``"C0"`` to ``"C9"`` are matplotlib's tab10, one per class or
+series.
+"""
 
 from __future__ import annotations
 
@@ -15,25 +19,10 @@ from ..validation import (
     validate_positive_int,
 )
 
-__all__ = [
-    "CLASS_COLORS",
-    "ImageFunction",
-    "NotebookFigure",
-    "figure_to_png",
-    "image_axes",
-    "image_rows",
-    "scatter_by_class",
-    "to_numpy_images",
-]
+__all__ = ["ImageFunction", "NotebookFigure", "figure_to_png"]
 
 #: A model, encoder or decoder: maps a batch of tensors to a batch of tensors.
 ImageFunction = Callable[[torch.Tensor], torch.Tensor]
-
-#: One colour per class label (matplotlib's tab10).
-CLASS_COLORS = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-]  # fmt: skip
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
@@ -69,6 +58,14 @@ def to_numpy_images(images: torch.Tensor) -> np.ndarray:
     return array[:, 0] if array.shape[1] == 1 else array.transpose(0, 2, 3, 1)
 
 
+def check_count(
+    items: Sequence | None, n: int, *, name: str, what: str = "images"
+) -> None:
+    """Raise unless ``items`` (captions, labels...) is None or has ``n``."""
+    if items is not None and len(items) != n:
+        raise ValueError(f"{name} has {len(items)} entries for {n} {what}.")
+
+
 def image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
     """A 2-D grid of axes without ticks or frames, for images."""
     nrows = validate_positive_int(nrows, name="nrows")
@@ -98,6 +95,12 @@ def image_rows(
     """
     cell_size = validate_positive_float(cell_size, name="cell_size")
     n = len(rows[0][1])
+    if len({len(images) for _, images in rows}) != 1:
+        raise ValueError(
+            "every row must have the same number of images, got "
+            f"{[len(images) for _, images in rows]}."
+        )
+    check_count(column_titles, n, name="column_titles", what="columns")
     height = len(rows) * cell_size + extra_height + (0.4 if title else 0)
     fig = NotebookFigure(figsize=(n * cell_size + label_width, height))
     axes = image_axes(fig, len(rows), n)
@@ -124,5 +127,5 @@ def scatter_by_class(
     for value, name in enumerate(class_names):
         mask = labels == value
         ax.scatter(points[mask, 0], points[mask, 1], s=size, alpha=alpha,
-                   color=CLASS_COLORS[value % len(CLASS_COLORS)], label=name,
+                   color=f"C{value % 10}", label=name,
                    rasterized=True)  # fmt: skip

@@ -20,13 +20,13 @@ from ..validation import (
     validate_mapping,
     validate_matrix,
     validate_positive_float,
-    validate_positive_int,
     validate_real,
     validate_vector,
 )
 from .figures import (
     ImageFunction,
     NotebookFigure,
+    check_count,
     image_rows,
     scatter_by_class,
     to_numpy_images,
@@ -46,33 +46,27 @@ def plot_latent_scatter(
     labels: torch.Tensor,
     class_names: Sequence[str],
     *,
-    dims: tuple[int, int] = (0, 1),
-    max_points: int = 5000,
-    axis_labels: tuple[str, str] | None = None,
+    axis_labels: tuple[str, str] = ("z[0]", "z[1]"),
     title: str | None = None,
 ) -> Figure:
-    """Two code dimensions ``dims`` of ``encode(images)``, by class.
+    """The first two code dimensions of ``encode(images)``, by class.
 
     ``encode`` maps images ``(N, C, H, W)`` to codes ``(N, k)``; ``labels``
-    are integers naming ``class_names``; the first ``max_points`` are drawn;
-    ``axis_labels`` default to ``"z[i]"``.
+    are integers naming ``class_names``; the first 5,000 images are drawn.
     """
     x = validate_images(images, name="images")
     labels = validate_labels(labels, n=len(x), n_classes=len(class_names))
-    max_points = validate_positive_int(max_points, name="max_points")
-    codes = predict(encode, x[:max_points])
-    if codes.ndim != 2 or max(dims) >= codes.shape[1]:
+    codes = predict(encode, x[:5000])
+    if codes.ndim != 2 or codes.shape[1] < 2:
         raise ValueError(
-            f"encode must return codes of shape (N, k) with k > {max(dims)}, "
-            f"got {tuple(codes.shape)}."
+            "encode must return codes of shape (N, k) with k >= 2, got "
+            f"{tuple(codes.shape)}."
         )
     fig = NotebookFigure(figsize=(8.0, 6.0))
     ax = fig.subplots()
-    scatter_by_class(ax, codes[:, list(dims)].float().numpy(),
-                     labels[:max_points].numpy(), class_names, size=6,
-                     alpha=0.6)  # fmt: skip
-    xlabel, ylabel = axis_labels or (f"z[{dims[0]}]", f"z[{dims[1]}]")
-    ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "")
+    scatter_by_class(ax, codes[:, :2].float().numpy(), labels[:5000].numpy(),
+                     class_names, size=6, alpha=0.6)  # fmt: skip
+    ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title or "")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=3,
               fontsize=9, frameon=False)  # fmt: skip
     fig.tight_layout()
@@ -86,13 +80,12 @@ def plot_latent_traversal(
     dims: Sequence[int],
     offsets: Sequence[float],
     dim_labels: Sequence[str] | None = None,
-    cell_size: float = 1.0,
 ) -> Figure:
     """Row ``i``: ``decode(base_code + offset * e_dims[i])`` for each offset.
 
     ``decode`` maps codes ``(N, k)`` to images (e.g. ``model.decode``);
     ``base_code`` ``(k,)`` is often zeros or a mean code; ``dim_labels``
-    default to ``"z[i]"``; ``cell_size`` is one image's inches.
+    default to ``"z[i]"``.
     """
     base = validate_vector(base_code, name="base_code")
     for name, values in (("dims", dims), ("offsets", offsets)):
@@ -107,11 +100,8 @@ def plot_latent_traversal(
         for i, d in enumerate(dims)
     ]
     offsets = [validate_real(v, name="offsets") for v in offsets]
+    check_count(dim_labels, len(dims), name="dim_labels", what="dims")
     labels = dim_labels or [f"z[{d}]" for d in dims]
-    if len(labels) != len(dims):
-        raise ValueError(
-            f"dim_labels has {len(labels)} entries for {len(dims)} dims."
-        )
     codes = base.repeat(len(dims) * len(offsets), 1)
     for r, dim in enumerate(dims):
         codes[r * len(offsets) : (r + 1) * len(offsets), dim] += torch.tensor(
@@ -122,7 +112,7 @@ def plot_latent_traversal(
                              channels=(1, 3))  # fmt: skip
     rows = [(label, part) for label, part in
             zip(labels, images.split(len(offsets)))]  # fmt: skip
-    return image_rows(rows, cell_size=cell_size, label_width=1.2,
+    return image_rows(rows, cell_size=1.0, label_width=1.2,
                       extra_height=0.4,
                       column_titles=[f"{v:+g}" for v in offsets])  # fmt: skip
 
@@ -135,7 +125,6 @@ def plot_latent_grid(
     steps: int = 15,
     size: float = 6.0,
     title: str | None = None,
-    axis_labels: tuple[str, str] = ("z[0]", "z[1]"),
 ) -> Figure:
     """What each region of a 2-D latent plane decodes to, as one mosaic.
 
@@ -153,7 +142,7 @@ def plot_latent_grid(
     ax.imshow(np.concatenate(rows, axis=0), cmap="gray", vmin=0, vmax=1,
               extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
               aspect="auto")  # fmt: skip
-    ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title or "")
+    ax.set(xlabel="z[0]", ylabel="z[1]", title=title or "")
     fig.tight_layout()
     return fig
 
