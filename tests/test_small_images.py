@@ -62,7 +62,7 @@ def test_digits_main_path(digits):
         viz.plot_image_grid(images[:16]),
         viz.plot_reconstructions(images, {"PCA": pca.reconstruct, "MLP": model}),
         viz.plot_components(pca.components_),
-        viz.plot_loss_curves(history, baselines={"PCA": pca_mse}),
+        viz.plot_loss_curves({"MLP": history}, baselines={"PCA": pca_mse}),
         viz.plot_latent_scatter(model.encoder, images, labels, dataset.class_names),
         viz.plot_latent_traversal(model.decoder, torch.zeros(8), dims=[0, 1], offsets=[-1, 0, 1]),
         viz.plot_explained_variance(PCA(n_components=64).fit(images).explained_variance_ratio_),

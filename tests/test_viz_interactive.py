@@ -81,7 +81,7 @@ def test_interactive_figure_validates(kwargs, error, pattern):
 
 def test_draw_must_return_a_figure():
     figure = viz.interactive_figure(lambda v: None, name="k", values=[1])
-    with pytest.raises(TypeError, match="must return a matplotlib Figure"):
+    with pytest.raises(TypeError, match=r"draw\(1\) must be a Figure"):
         figure.to_html()
     with pytest.raises(TypeError, match="draw must be a function"):
         viz.interactive_figure("not callable", name="k", values=[1])

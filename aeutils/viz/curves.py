@@ -11,7 +11,7 @@ import torch
 from matplotlib.figure import Figure
 
 from ..train import History
-from ..validation import validate_mapping
+from ..validation import validate_instance, validate_mapping
 from .figures import NotebookFigure
 
 __all__ = [
@@ -41,31 +41,26 @@ def _axes(height: float) -> tuple[Figure, object]:
 
 
 def plot_loss_curves(
-    histories: History | Mapping[str, History],
+    histories: Mapping[str, History],
     *,
     baselines: Mapping[str, float] | None = None,
-    ylabel: str = "MSE per pixel",
     log_scale: bool = True,
 ) -> Figure:
-    """Training (dashed) and validation (solid) loss per epoch.
+    """Training (dashed) and validation (solid) MSE per pixel, per epoch.
 
-    ``histories`` is one :class:`~aeutils.train.History` or ``{label:
-    History}``; ``baselines`` ``{label: value}`` are horizontal lines (e.g.
+    ``histories`` is ``{label: History}`` (what :func:`aeutils.train.fit`
+    returns); ``baselines`` ``{label: value}`` are horizontal lines (e.g.
     PCA's MSE); ``log_scale`` makes the loss axis logarithmic.
     """
-    if isinstance(histories, History):
-        histories = {histories.model_name: histories}
     histories = validate_mapping(
         histories, name="histories", example="{label: History}"
     )
     for label, history in histories.items():
-        if not isinstance(history, History):
-            raise TypeError(
-                f"histories[{label!r}] must be a History (what train.fit "
-                f"returns), got {type(history).__name__}."
-            )
-        _finite(history.train_loss, name=f"histories[{label!r}].train_loss")
-        _finite(history.val_loss, name=f"histories[{label!r}].val_loss")
+        name = f"histories[{label!r}]"
+        validate_instance(history, History, name=name,
+                          example="what train.fit returns")  # fmt: skip
+        _finite(history.train_loss, name=f"{name}.train_loss")
+        _finite(history.val_loss, name=f"{name}.val_loss")
     baselines = baselines or {}
     for label, value in baselines.items():
         _finite(value, name=f"baselines[{label!r}]")
@@ -83,7 +78,7 @@ def plot_loss_curves(
                    linewidth=1.2, label=label)
     if log_scale:
         ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel=ylabel)
+    ax.set(xlabel="epoch", ylabel="MSE per pixel")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=9)
     fig.tight_layout()
@@ -179,10 +174,8 @@ def plot_per_component(
 def _check_columns(
     table: object, columns: Sequence[str], *, name: str
 ) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(
-            f"{name} must be a pandas DataFrame, got {type(table).__name__}."
-        )
+    validate_instance(table, pd.DataFrame, name=name,
+                      example="pd.DataFrame(rows)")
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ValueError(

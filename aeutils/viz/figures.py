@@ -13,11 +13,7 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from ..validation import (
-    validate_images,
-    validate_positive_float,
-    validate_positive_int,
-)
+from ..validation import validate_instance, validate_positive_float
 
 __all__ = ["ImageFunction", "NotebookFigure", "figure_to_png"]
 
@@ -31,11 +27,8 @@ def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
     ``dpi=None`` uses the figure's own; the white background keeps it
     readable on the book's dark theme.
     """
-    if not isinstance(fig, Figure):
-        raise TypeError(
-            f"fig must be a matplotlib Figure (what the viz functions "
-            f"return), got {type(fig).__name__}."
-        )
+    validate_instance(fig, Figure, name="fig",
+                      example="what the viz functions return")  # fmt: skip
     if dpi is not None:
         dpi = validate_positive_float(dpi, name="dpi")
     buffer = io.BytesIO()
@@ -51,9 +44,16 @@ class NotebookFigure(Figure):
         return figure_to_png(self)
 
 
+def finish(fig: Figure, title: str | None = None) -> Figure:
+    """Add the optional ``title`` above ``fig``, then tighten its layout."""
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
 def to_numpy_images(images: torch.Tensor) -> np.ndarray:
     """(N, C, H, W) tensor -> (N, H, W) or (N, H, W, C) array for imshow."""
-    images = validate_images(images, name="images", value_range=None)
     array = images.detach().cpu().float().numpy()
     return array[:, 0] if array.shape[1] == 1 else array.transpose(0, 2, 3, 1)
 
@@ -68,14 +68,10 @@ def check_count(
 
 def image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
     """A 2-D grid of axes without ticks or frames, for images."""
-    nrows = validate_positive_int(nrows, name="nrows")
-    ncols = validate_positive_int(ncols, name="ncols")
-    axes = np.atleast_2d(fig.subplots(nrows, ncols, squeeze=False))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_visible(False)
+        ax.set(xticks=[], yticks=[])
+        ax.spines[:].set_visible(False)
     return axes
 
 
@@ -112,10 +108,7 @@ def image_rows(
                 axes[r, c].set_title(column_titles[c], fontsize=9)
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center",
                               fontsize=10)  # fmt: skip
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title)
 
 
 def scatter_by_class(
@@ -123,9 +116,7 @@ def scatter_by_class(
     *, size: float, alpha: float,
 ) -> None:  # fmt: skip
     """Scatter 2-D ``points`` on ``ax``, one coloured series per class."""
-    size = validate_positive_float(size, name="size")
     for value, name in enumerate(class_names):
         mask = labels == value
         ax.scatter(points[mask, 0], points[mask, 1], s=size, alpha=alpha,
-                   color=f"C{value % 10}", label=name,
-                   rasterized=True)  # fmt: skip
+                   color=f"C{value % 10}", label=name, rasterized=True)

@@ -21,6 +21,7 @@ from .figures import (
     ImageFunction,
     NotebookFigure,
     check_count,
+    finish,
     image_axes,
     image_rows,
     to_numpy_images,
@@ -57,10 +58,7 @@ def _tile(
             ax.set_title(titles[i], fontsize=9)
     for ax in list(axes.flat)[len(tiles) :]:
         ax.set_visible(False)
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title)
 
 
 def plot_image_grid(

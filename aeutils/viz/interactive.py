@@ -13,6 +13,7 @@ import base64
 import html
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from matplotlib.figure import Figure
 
@@ -43,34 +44,24 @@ def _format(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+@dataclass
 class InteractiveFigure:
     """A figure redrawn for each value of one parameter.
 
     See :func:`interactive_figure`.
     """
 
-    def __init__(
-        self,
-        draw: Callable[[object], Figure],
-        *,
-        name: str,
-        values: Sequence[object],
-        initial: object,
-    ) -> None:
-        self.draw = draw
-        self.name = name
-        self.values = list(values)
-        self.initial = initial
-        self._frames: list[bytes] | None = None
+    draw: Callable[[object], Figure]
+    name: str
+    values: list
+    initial: object
+    _frames: list[bytes] | None = field(default=None, repr=False)
 
     def _draw_checked(self, value: object) -> Figure:
-        fig = self.draw(value)
-        if not isinstance(fig, Figure):
-            raise TypeError(
-                f"draw({value!r}) returned {type(fig).__name__}; it must "
-                "return a matplotlib Figure (the aeutils.viz functions do)."
-            )
-        return fig
+        return validate_instance(
+            self.draw(value), Figure, name=f"draw({value!r})",
+            example="what the aeutils.viz functions return",
+        )  # fmt: skip
 
     def frames(self) -> list[bytes]:
         """PNG bytes of the figure for every value (computed once)."""
@@ -112,32 +103,18 @@ class InteractiveFigure:
 
         slider = ipywidgets.SelectionSlider(
             options=[(_format(v), v) for v in self.values],
-            value=self.initial,
-            description=self.name,
-            continuous_update=False,
-            layout=ipywidgets.Layout(width="28em"),
+            value=self.initial, description=self.name,
+            continuous_update=False, layout=ipywidgets.Layout(width="28em"),
             style={"description_width": "initial"},
+        )  # fmt: skip
+        return ipywidgets.interactive(
+            lambda value: display(self._draw_checked(value)), value=slider
         )
-        output = ipywidgets.Output()
-
-        def redraw(change: dict | None = None) -> None:
-            fig = self._draw_checked(slider.value)
-            output.clear_output(wait=True)
-            with output:
-                display(fig)
-
-        slider.observe(redraw, names="value")
-        redraw()
-        return ipywidgets.VBox([slider, output])
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        bundle = {"text/html": self.to_html()}
-        try:
-            widget = self.widget()._repr_mimebundle_(include=include,
-                                                     exclude=exclude)
-            bundle.update(widget or {})
-        except ImportError:
-            pass
+        bundle = self.widget()._repr_mimebundle_(include=include,
+                                                 exclude=exclude) or {}
+        bundle["text/html"] = self.to_html()
         values = [_format(v) for v in self.values]
         bundle["text/plain"] = (f"Interactive figure over {self.name} in "
                                 f"{values}")  # fmt: skip
@@ -172,4 +149,4 @@ def interactive_figure(
     initial = values[0] if initial is None else initial
     if initial not in values:
         raise ValueError(f"initial={initial!r} is not one of values {values}.")
-    return InteractiveFigure(draw, name=name, values=values, initial=initial)
+    return InteractiveFigure(draw, name, values, initial)
