@@ -27,6 +27,7 @@ from .figures import (
     ImageFunction,
     NotebookFigure,
     check_count,
+    finish,
     image_rows,
     scatter_by_class,
     to_numpy_images,
@@ -69,8 +70,7 @@ def plot_latent_scatter(
     ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title or "")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=3,
               fontsize=9, frameon=False)  # fmt: skip
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_latent_traversal(
@@ -102,16 +102,11 @@ def plot_latent_traversal(
     offsets = [validate_real(v, name="offsets") for v in offsets]
     check_count(dim_labels, len(dims), name="dim_labels", what="dims")
     labels = dim_labels or [f"z[{d}]" for d in dims]
-    codes = base.repeat(len(dims) * len(offsets), 1)
-    for r, dim in enumerate(dims):
-        codes[r * len(offsets) : (r + 1) * len(offsets), dim] += torch.tensor(
-            offsets
-        )
-    images = validate_images(decode_codes(decode, codes),
+    moves = torch.eye(len(base))[dims, None] * torch.tensor(offsets)[:, None]
+    images = validate_images(decode_codes(decode, base + moves.flatten(0, 1)),
                              name="decode(codes)", value_range=None,
                              channels=(1, 3))  # fmt: skip
-    rows = [(label, part) for label, part in
-            zip(labels, images.split(len(offsets)))]  # fmt: skip
+    rows = list(zip(labels, images.split(len(offsets))))
     return image_rows(rows, cell_size=1.0, label_width=1.2,
                       extra_height=0.4,
                       column_titles=[f"{v:+g}" for v in offsets])  # fmt: skip
@@ -134,7 +129,9 @@ def plot_latent_grid(
     """
     size = validate_positive_float(size, name="size")
     images = decode_grid(decode, x_range=x_range, y_range=y_range, steps=steps)
-    tiles = to_numpy_images(images.clamp(0, 1))
+    tiles = to_numpy_images(validate_images(
+        images, name="decode(codes)", value_range=None, channels=(1, 3)
+    ).clamp(0, 1))  # fmt: skip
     rows = [np.concatenate(list(tiles[r * steps : (r + 1) * steps]), axis=1)
             for r in range(steps)]  # fmt: skip
     fig = NotebookFigure(figsize=(size, size))
@@ -143,8 +140,7 @@ def plot_latent_grid(
               extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
               aspect="auto")  # fmt: skip
     ax.set(xlabel="z[0]", ylabel="z[1]", title=title or "")
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_embeddings(
@@ -177,13 +173,12 @@ def plot_embeddings(
         labels, n=lengths.pop(), n_classes=len(class_names)
     ).numpy()
     fig = NotebookFigure(figsize=(7.5, 4.4))
-    axes = np.atleast_1d(fig.subplots(1, len(points)))
+    axes = fig.subplots(1, len(points), squeeze=False)[0]
     for ax, (name, p) in zip(axes, points.items()):
         scatter_by_class(ax, p.numpy(), labels, class_names, size=4,
                          alpha=0.7)  # fmt: skip
         ax.set_title((titles or {}).get(name, name), fontsize=10)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
     fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center",
                ncol=5, markerscale=3, fontsize=8, frameon=False)  # fmt: skip
     fig.tight_layout(rect=(0, 0.12, 1, 1))
