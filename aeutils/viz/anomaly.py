@@ -25,9 +25,16 @@ from ..validation import (
     validate_mapping,
     validate_same_shape,
 )
-from .figures import NotebookFigure, image_axes, to_numpy_images
+from .figures import (
+    NotebookFigure,
+    check_count,
+    finish,
+    image_axes,
+    to_numpy_images,
+)
 
 __all__ = ["plot_error_maps", "plot_roc_pr", "plot_threshold"]
+
 
 def plot_roc_pr(
     labels: object,
@@ -62,13 +69,9 @@ def plot_roc_pr(
     pr_ax.set(xlabel="recall", ylabel="precision",
               title="Precision-recall (legend: AP)")
     for ax, corner in ((roc_ax, "lower right"), (pr_ax, "lower left")):
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.02)
+        ax.set(xlim=(0, 1), ylim=(0, 1.02))
         ax.legend(fontsize=8, frameon=False, loc=corner)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title)
 
 
 def plot_threshold(
@@ -88,9 +91,8 @@ def plot_threshold(
     """
     summary = threshold_summary(labels, scores, threshold)
     y, s = validate_binary_labels(labels, scores)
-    if isinstance(names, str) or not isinstance(names, Sequence) or len(
-        names
-    ) != 2 or not all(isinstance(n, str) for n in names):
+    pair = isinstance(names, (tuple, list)) and len(names) == 2
+    if not pair or not all(isinstance(n, str) for n in names):
         raise TypeError(
             "names must be a pair of strings (normal, anomalous), e.g. "
             f"('normal', 'anomalous'), got {names!r}."
@@ -105,7 +107,7 @@ def plot_threshold(
     hist_ax, matrix_ax = fig.subplots(1, 2, width_ratios=(1.8, 1))
     values = np.log10(s)
     edges = np.histogram_bin_edges(values, bins=60)
-    for label, color in ((0, "#1f77b4"), (1, "#d62728")):
+    for label, color in ((0, "C0"), (1, "C3")):
         hist_ax.hist(values[y == label], bins=edges, density=True, alpha=0.55,
                      color=color,
                      label=f"{names[label]} ({int((y == label).sum())})")
@@ -113,10 +115,9 @@ def plot_threshold(
     hist_ax.axvline(np.log10(summary.threshold), color="black",
                     linestyle="--", label="threshold")
     hist_ax.legend(fontsize=8, frameon=False)
-    display = ConfusionMatrixDisplay(summary.confusion,
-                                     display_labels=list(names))
-    display.plot(ax=matrix_ax, colorbar=False, cmap="Blues",
-                 values_format="d")
+    ConfusionMatrixDisplay(summary.confusion, display_labels=list(names)).plot(
+        ax=matrix_ax, colorbar=False, cmap="Blues", values_format="d"
+    )
     matrix_ax.set(xlabel="flagged as", ylabel="true")
     fig.suptitle(
         f"threshold {summary.threshold:.4g}: precision "
@@ -124,8 +125,7 @@ def plot_threshold(
         f"FPR {summary.false_positive_rate:.3f}",
         fontsize=11,
     )
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_error_maps(
@@ -152,8 +152,7 @@ def plot_error_maps(
     )
     validate_same_shape(x, x_hat, names=("images", "reconstructions"))
     n = len(x)
-    if titles is not None and len(titles) != n:
-        raise ValueError(f"titles has {len(titles)} entries for {n} images.")
+    check_count(titles, n, name="titles")
     errors = (x.double() - x_hat.double()).pow(2).mean(dim=1).numpy()
     cell_size = min(1.1, 6.6 / n)
     fig = NotebookFigure(figsize=(n * cell_size + 0.9, 3 * cell_size + 0.5))

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from ..train import History
 from ..validation import validate_instance, validate_mapping
-from .figures import NotebookFigure
+from .figures import finish, single_axes
 
 __all__ = [
     "plot_explained_variance",
@@ -33,11 +33,6 @@ def _finite(values: object, *, name: str) -> torch.Tensor:
             "them first (a diverged run gives NaN)."
         )
     return tensor
-
-
-def _axes(height: float) -> tuple[Figure, object]:
-    fig = NotebookFigure(figsize=(7.5, height))
-    return fig, fig.subplots()
 
 
 def plot_loss_curves(
@@ -64,25 +59,22 @@ def plot_loss_curves(
     baselines = baselines or {}
     for label, value in baselines.items():
         _finite(value, name=f"baselines[{label!r}]")
-    fig, ax = _axes(4.0)
+    fig, ax = single_axes(7.5, 4.0)
     for i, (label, history) in enumerate(histories.items()):
-        color = f"C{i % 10}"
         epochs = np.arange(1, history.epochs + 1)
-        ax.plot(epochs, history.train_loss, "--", color=color,
+        ax.plot(epochs, history.train_loss, "--", color=f"C{i % 10}",
                 label=f"{label} (train)")
         if history.val_loss:
-            ax.plot(epochs, history.val_loss, "-", color=color,
+            ax.plot(epochs, history.val_loss, "-", color=f"C{i % 10}",
                     label=f"{label} (validation)")
     for j, (label, value) in enumerate(baselines.items()):
         ax.axhline(value, color="black", linestyle=[":", "-."][j % 2],
                    linewidth=1.2, label=label)
-    if log_scale:
-        ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel="MSE per pixel")
+    ax.set(xlabel="epoch", ylabel="MSE per pixel",
+           yscale="log" if log_scale else "linear")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=9)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_explained_variance(
@@ -107,7 +99,7 @@ def plot_explained_variance(
             "most 1."
         )
     cumulative = torch.cumsum(ratio, dim=0).numpy()
-    fig, ax = _axes(4.0)
+    fig, ax = single_axes(7.5, 4.0)
     ax.plot(np.arange(1, len(ratio) + 1), cumulative, color="C0",
             linewidth=2)
     for threshold in thresholds:
@@ -118,12 +110,10 @@ def plot_explained_variance(
         ax.plot(k, cumulative[k - 1], "o", color="C3")
         ax.annotate(f"{threshold:.0%} at k = {k}", (k, cumulative[k - 1]),
                     xytext=(8, -14), textcoords="offset points", fontsize=10)
-    ax.set_xscale("log")
-    ax.set(xlabel="number of components k (log scale)",
+    ax.set(xscale="log", xlabel="number of components k (log scale)",
            ylabel="fraction of variance explained", ylim=(0, 1.02))
     ax.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_per_component(
@@ -153,7 +143,7 @@ def plot_per_component(
         )
     positions = np.arange(1, lengths.pop() + 1)
     width = 0.8 / len(values)
-    fig, ax = _axes(3.5)
+    fig, ax = single_axes(7.5, 3.5)
     for i, (label, v) in enumerate(values.items()):
         offset = (i - (len(values) - 1) / 2) * width
         ax.bar(positions + offset, v.numpy(), width=width, label=label,
@@ -167,22 +157,19 @@ def plot_per_component(
     if len(values) > 1 or reference is not None:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0),
                   ncol=len(values) + 1, frameon=False)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
-def _check_columns(
-    table: object, columns: Sequence[str], *, name: str
-) -> pd.DataFrame:
-    validate_instance(table, pd.DataFrame, name=name,
-                      example="pd.DataFrame(rows)")
+def _check_columns(table: object, columns: Sequence[str]) -> pd.DataFrame:
+    validate_instance(table, pd.DataFrame, name="table",
+                      example="pd.DataFrame(rows)")  # fmt: skip
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ValueError(
-            f"{name} lacks the column(s) {missing}; it needs {list(columns)}."
+            f"table lacks the column(s) {missing}; it needs {list(columns)}."
         )
     if table.empty:
-        raise ValueError(f"{name} is empty.")
+        raise ValueError("table is empty.")
     return table
 
 
@@ -196,19 +183,15 @@ def plot_label_efficiency(
     draws, bands run from the lowest to the highest draw; ``chance`` is a
     dotted line (0.1 for ten classes).
     """
-    table = _check_columns(
-        table, ["features", "labels per class", "accuracy"], name="table"
-    )
-    fig, ax = _axes(4.2)
+    table = _check_columns(table, ["features", "labels per class", "accuracy"])
+    fig, ax = single_axes(7.5, 4.2)
     for i, (name, part) in enumerate(table.groupby("features", sort=False)):
-        stats = part.groupby("labels per class")["accuracy"].agg(
-            ["mean", "min", "max"]
-        )
-        color = f"C{i % 10}"
+        accuracy = part.groupby("labels per class")["accuracy"]
+        stats = accuracy.agg(["mean", "min", "max"])
         ax.plot(stats.index, stats["mean"], marker="osD^v"[i % 5],
-                color=color, label=name)
-        ax.fill_between(stats.index, stats["min"], stats["max"], color=color,
-                        alpha=0.2)
+                color=f"C{i % 10}", label=name)
+        ax.fill_between(stats.index, stats["min"], stats["max"],
+                        color=f"C{i % 10}", alpha=0.2)
     if chance is not None:
         ax.axhline(chance, color="black", linestyle=":", linewidth=1.2,
                    label="chance")
@@ -220,8 +203,7 @@ def plot_label_efficiency(
            ylabel="test accuracy of the linear probe")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=9)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_rate_distortion(
@@ -234,33 +216,28 @@ def plot_rate_distortion(
     ``"<codec> + <coder>"`` share the codec's colour; entropy-coded ones
     (``" + "``) are dashed with hollow markers.
     """
-    table = _check_columns(table, ["family", "bytes", "PSNR"], name="table")
+    table = _check_columns(table, ["family", "bytes", "PSNR"])
     if (table["bytes"] <= 0).any():
         raise ValueError("bytes must be positive for the log axis.")
-    fig, ax = _axes(4.4)
-    bases: list[str] = []  # "AE, packed" and "AE + lzma" share a colour
+    fig, ax = single_axes(7.5, 4.4)
+    # "AE, packed" and "AE + lzma" share the codec's colour
+    codec = {f: f.split(",")[0].split(" + ")[0] for f in table["family"]}
+    codecs = list(dict.fromkeys(codec.values()))
+    colours = {c: f"C{i % 10}" for i, c in enumerate(codecs)}
     for i, (family, part) in enumerate(table.groupby("family", sort=False)):
         part = part.sort_values("bytes")
-        base = family.split(",")[0].split(" + ")[0]
-        if base not in bases:
-            bases.append(base)
         coded = " + " in family
         ax.plot(part["bytes"], part["PSNR"], "--" if coded else "-",
-                marker="osD^vP*X"[i % 8],
-                markerfacecolor="white" if coded else None,
-                color=f"C{bases.index(base) % 10}",
-                label=family)
-    ax.set_xscale("log")
+                marker="osD^vP*X"[i % 8], color=colours[codec[family]],
+                markerfacecolor="white" if coded else None, label=family)
     low, high = table["bytes"].min(), table["bytes"].max()
     ticks = [t for t in (5, 10, 20, 50, 100, 200, 500, 1000)
              if low / 1.5 <= t <= high * 1.5]
+    ax.set_xscale("log")
     ax.set_xticks(ticks, [str(t) for t in ticks])
     ax.minorticks_off()
     ax.set(xlabel="bytes per image (log scale)",
-           ylabel="mean PSNR per image (dB)")
-    if title:
-        ax.set_title(title)
+           ylabel="mean PSNR per image (dB)", title=title or "")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=9, loc="upper left")
-    fig.tight_layout()
-    return fig
+    return finish(fig)

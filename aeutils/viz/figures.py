@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import torch
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..validation import validate_instance, validate_positive_float
@@ -42,6 +43,12 @@ class NotebookFigure(Figure):
 
     def _repr_png_(self) -> bytes:
         return figure_to_png(self)
+
+
+def single_axes(width: float, height: float) -> tuple[Figure, Axes]:
+    """A figure of ``width`` x ``height`` inches with one axes."""
+    fig = NotebookFigure(figsize=(width, height))
+    return fig, fig.subplots()
 
 
 def finish(fig: Figure, title: str | None = None) -> Figure:

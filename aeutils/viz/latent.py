@@ -30,6 +30,7 @@ from .figures import (
     finish,
     image_rows,
     scatter_by_class,
+    single_axes,
     to_numpy_images,
 )
 
@@ -63,8 +64,7 @@ def plot_latent_scatter(
             "encode must return codes of shape (N, k) with k >= 2, got "
             f"{tuple(codes.shape)}."
         )
-    fig = NotebookFigure(figsize=(8.0, 6.0))
-    ax = fig.subplots()
+    fig, ax = single_axes(8.0, 6.0)
     scatter_by_class(ax, codes[:, :2].float().numpy(), labels[:5000].numpy(),
                      class_names, size=6, alpha=0.6)  # fmt: skip
     ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title or "")
@@ -134,8 +134,7 @@ def plot_latent_grid(
     ).clamp(0, 1))  # fmt: skip
     rows = [np.concatenate(list(tiles[r * steps : (r + 1) * steps]), axis=1)
             for r in range(steps)]  # fmt: skip
-    fig = NotebookFigure(figsize=(size, size))
-    ax = fig.subplots()
+    fig, ax = single_axes(size, size)
     ax.imshow(np.concatenate(rows, axis=0), cmap="gray", vmin=0, vmax=1,
               extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
               aspect="auto")  # fmt: skip
