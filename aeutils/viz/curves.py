@@ -88,15 +88,11 @@ def plot_explained_variance(
     ``thresholds`` is marked with the first ``k`` that reaches it.
     """
     ratio = _finite(explained_variance_ratio, name="explained_variance_ratio")
-    if ratio.ndim != 1 or len(ratio) == 0:
+    valid = ratio.ndim == 1 and len(ratio) > 0 and bool((ratio >= 0).all())
+    if not valid or float(ratio.sum()) > 1.0 + 1e-6:
         raise ValueError(
-            "explained_variance_ratio must be 1-D and non-empty, got "
-            f"{tuple(ratio.shape)}."
-        )
-    if (ratio < 0).any() or float(ratio.sum()) > 1.0 + 1e-6:
-        raise ValueError(
-            "explained_variance_ratio must be non-negative and sum to at "
-            "most 1."
+            "explained_variance_ratio must be 1-D, non-empty, non-negative "
+            f"and sum to at most 1, got shape {tuple(ratio.shape)}."
         )
     cumulative = torch.cumsum(ratio, dim=0).numpy()
     fig, ax = single_axes(7.5, 4.0)

@@ -16,6 +16,7 @@ from ..validation import (
     validate_matrix,
     validate_positive_float,
     validate_positive_int,
+    validate_same_shape,
 )
 from .figures import (
     ImageFunction,
@@ -103,11 +104,7 @@ def plot_reconstructions(
             predict(model, x)
         )
         x_hat = validate_images(x_hat, name=name, value_range=None)
-        if x_hat.shape != x.shape:
-            raise ValueError(
-                f"{name} has shape {tuple(x_hat.shape)}, expected "
-                f"{tuple(x.shape)}."
-            )
+        validate_same_shape(x, x_hat, names=("the images shown", name))
         mse = float(per_image_mse(x, x_hat.clamp(0, 1)).mean())
         rows.append((f"{label}\nMSE {mse:.4f}", x_hat))
     return image_rows(rows, cell_size=1.1)
