@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from itertools import zip_longest
 
 import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..validation import validate_instance, validate_positive_float
+from ..validation import (
+    validate_instance,
+    validate_positive_float,
+    validate_positive_int,
+)
 
-__all__ = ["ImageFunction", "NotebookFigure", "figure_to_png"]
-
-#: A model, encoder or decoder: maps a batch of tensors to a batch of tensors.
-ImageFunction = Callable[[torch.Tensor], torch.Tensor]
+__all__ = ["NotebookFigure", "figure_to_png"]
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
@@ -82,21 +84,59 @@ def image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
     return axes
 
 
+def _grey(tile: np.ndarray) -> dict:
+    return {"cmap": "gray", "vmin": 0.0, "vmax": 1.0}
+
+
+def image_grid(
+    tiles: Sequence[np.ndarray],
+    *,
+    ncols: int,
+    cell_size: float,
+    titles: Sequence[str] | None = None,
+    row_labels: Sequence[str] = (),
+    title: str | None = None,
+    label_width: float = 0.0,
+    extra_height: float = 0.0,
+    style: Callable[[np.ndarray], dict] = _grey,
+) -> Figure:
+    """Arrays for imshow, ``ncols`` a row, ``cell_size`` inches each.
+
+    ``titles`` caption the first tiles, ``row_labels`` stand left of each
+    row and ``style(tile)`` gives a tile's imshow keys (default grey in
+    [0, 1]); ``label_width`` and ``extra_height`` are inches of margin.
+    """
+    ncols = min(validate_positive_int(ncols, name="ncols"), len(tiles))
+    cell_size = validate_positive_float(cell_size, name="cell_size")
+    nrows = -(-len(tiles) // ncols)
+    height = nrows * cell_size + extra_height + (0.4 if title else 0)
+    fig = NotebookFigure(figsize=(ncols * cell_size + label_width, height))
+    axes = image_axes(fig, nrows, ncols)
+    for ax, tile, caption in zip_longest(axes.flat, tiles, titles or ()):
+        if tile is None:
+            ax.set_visible(False)
+            continue
+        ax.imshow(tile, **style(tile))
+        if caption is not None:
+            ax.set_title(caption, fontsize=9)
+    for ax, label in zip(axes[:, 0], row_labels):
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=10)
+    return finish(fig, title)
+
+
 def image_rows(
     rows: Sequence[tuple[str, torch.Tensor]],
     *,
     cell_size: float,
     column_titles: Sequence[str] | None = None,
-    title: str | None = None,
     label_width: float = 1.6,
-    extra_height: float = 0.0,
+    **options: object,
 ) -> Figure:
     """Rows of grey images (clamped to [0, 1]), a label left of each row.
 
     ``rows`` is a list of ``(label, images (n, C, H, W))`` with the same
-    ``n``; ``label_width`` and ``extra_height`` are inches of margin.
+    ``n``; other options as in :func:`image_grid`.
     """
-    cell_size = validate_positive_float(cell_size, name="cell_size")
     n = len(rows[0][1])
     if len({len(images) for _, images in rows}) != 1:
         raise ValueError(
@@ -104,18 +144,11 @@ def image_rows(
             f"{[len(images) for _, images in rows]}."
         )
     check_count(column_titles, n, name="column_titles", what="columns")
-    height = len(rows) * cell_size + extra_height + (0.4 if title else 0)
-    fig = NotebookFigure(figsize=(n * cell_size + label_width, height))
-    axes = image_axes(fig, len(rows), n)
-    for r, (label, images) in enumerate(rows):
-        shown = to_numpy_images(images.clamp(0, 1))
-        for c in range(n):
-            axes[r, c].imshow(shown[c], cmap="gray", vmin=0.0, vmax=1.0)
-            if r == 0 and column_titles is not None:
-                axes[r, c].set_title(column_titles[c], fontsize=9)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center",
-                              fontsize=10)  # fmt: skip
-    return finish(fig, title)
+    tiles = [tile for _, images in rows
+             for tile in to_numpy_images(images.clamp(0, 1))]  # fmt: skip
+    return image_grid(tiles, ncols=n, cell_size=cell_size,
+                      titles=column_titles, label_width=label_width,
+                      row_labels=[label for label, _ in rows], **options)
 
 
 def scatter_by_class(

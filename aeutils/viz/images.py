@@ -14,19 +14,9 @@ from ..validation import (
     validate_images,
     validate_mapping,
     validate_matrix,
-    validate_positive_float,
-    validate_positive_int,
     validate_same_shape,
 )
-from .figures import (
-    ImageFunction,
-    NotebookFigure,
-    check_count,
-    finish,
-    image_axes,
-    image_rows,
-    to_numpy_images,
-)
+from .figures import check_count, image_grid, image_rows, to_numpy_images
 
 __all__ = [
     "plot_components",
@@ -34,32 +24,6 @@ __all__ = [
     "plot_image_rows",
     "plot_reconstructions",
 ]
-
-
-def _tile(
-    tiles: np.ndarray,
-    style: Callable[[np.ndarray], dict],
-    *,
-    ncols: int,
-    titles: Sequence[str] | None,
-    title: str | None,
-    cell_size: float,
-) -> Figure:
-    """2-D arrays in a grid; ``style(tile)`` gives each one's imshow keys."""
-    ncols = min(validate_positive_int(ncols, name="ncols"), len(tiles))
-    cell_size = validate_positive_float(cell_size, name="cell_size")
-    check_count(titles, len(tiles), name="titles")
-    nrows = -(-len(tiles) // ncols)
-    fig = NotebookFigure(figsize=(ncols * cell_size, nrows * cell_size
-                                  + (0.4 if title else 0)))  # fmt: skip
-    axes = image_axes(fig, nrows, ncols)
-    for i, (ax, tile) in enumerate(zip(axes.flat, tiles)):
-        ax.imshow(tile, **style(tile))
-        if titles is not None:
-            ax.set_title(titles[i], fontsize=9)
-    for ax in list(axes.flat)[len(tiles) :]:
-        ax.set_visible(False)
-    return finish(fig, title)
 
 
 def plot_image_grid(
@@ -75,16 +39,14 @@ def plot_image_grid(
     inches.
     """
     x = validate_images(images, name="images", channels=(1, 3))
-    return _tile(
-        to_numpy_images(x),
-        lambda image: {"cmap": "gray", "vmin": 0.0, "vmax": 1.0},
-        ncols=ncols, titles=titles, title=None, cell_size=cell_size,
-    )  # fmt: skip
+    check_count(titles, len(x), name="titles")
+    return image_grid(to_numpy_images(x), ncols=ncols, titles=titles,
+                      cell_size=cell_size)  # fmt: skip
 
 
 def plot_reconstructions(
     images: object,
-    reconstructions: Mapping[str, ImageFunction | torch.Tensor],
+    reconstructions: Mapping[str, Callable | torch.Tensor],
 ) -> Figure:
     """The first 8 images on top, then one row per model's rebuilds.
 
@@ -137,8 +99,9 @@ def plot_components(
         limit = float(np.abs(tile).max()) or 1.0
         return {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit}
 
-    return _tile(tiles, symmetric, ncols=ncols, titles=titles, title=title,
-                 cell_size=cell_size)  # fmt: skip
+    check_count(titles, len(tiles), name="titles")
+    return image_grid(tiles, ncols=ncols, titles=titles, title=title,
+                      cell_size=cell_size, style=symmetric)  # fmt: skip
 
 
 def plot_image_rows(

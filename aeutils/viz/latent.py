@@ -24,7 +24,6 @@ from ..validation import (
     validate_vector,
 )
 from .figures import (
-    ImageFunction,
     NotebookFigure,
     check_count,
     finish,
@@ -43,7 +42,7 @@ __all__ = [
 
 
 def plot_latent_scatter(
-    encode: ImageFunction,
+    encode: CodeFunction,
     images: object,
     labels: torch.Tensor,
     class_names: Sequence[str],
@@ -74,7 +73,7 @@ def plot_latent_scatter(
 
 
 def plot_latent_traversal(
-    decode: ImageFunction,
+    decode: CodeFunction,
     base_code: torch.Tensor,
     *,
     dims: Sequence[int],
