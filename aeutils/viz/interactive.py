@@ -1,17 +1,14 @@
 """"Vary this, draw that": one interactive figure that works everywhere.
 
-:func:`interactive_figure` returns one display object with two views: a live
-ipywidgets slider (Jupyter, Colab, VS Code) and a self-contained
-``text/html`` stand-in for the book (every frame precomputed as a PNG, an
-HTML range input, no JavaScript library or network), which the book's
-``nb_mime_priority_overrides`` selects.
+A live ipywidgets slider (Jupyter, Colab, VS Code) and, for the book (its
+``nb_mime_priority_overrides`` picks ``text/html``), a self-contained
+stand-in: every frame a PNG, an HTML range input, no script or network.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -83,8 +80,7 @@ class InteractiveFigure:
             for i, (png, label) in enumerate(zip(self.frames(), labels))
         )
         return (
-            f'<div class="aeutils-interactive" '
-            f'id="aeutils-{uuid.uuid4().hex[:10]}">'
+            '<div class="aeutils-interactive">'
             f'<label style="font-family:sans-serif;display:flex;'
             f'align-items:center;gap:0.6em">'
             f"<span>{html.escape(self.name)}</span>"
