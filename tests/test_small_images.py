@@ -80,7 +80,7 @@ def test_digits_main_path(digits):
         lambda k: viz.plot_reconstructions(images, {f"PCA k={k}": PCA(k).fit(images).reconstruct}),
         name="k", values=[1, 4],
     )  # fmt: skip
-    assert len(widget.frames()) == 2
+    assert len(widget.frames) == 2
 
 
 def test_rgb_32x32_images():

@@ -44,9 +44,9 @@ def test_frames_differ_per_value_and_are_cached():
         return _draw(value)
 
     figure = viz.interactive_figure(draw, name="scale", values=[0.0, 1.0])
-    frames = figure.frames()
+    frames = figure.frames
     assert frames[0] != frames[1]
-    figure.frames()
+    assert figure.frames is frames
     assert calls == [0.0, 1.0]
 
 

@@ -83,11 +83,9 @@ def plot_threshold(
 ) -> Figure:
     """Histogram with the cut line beside the confusion matrix it gives.
 
-    ``labels``, ``scores`` and ``threshold`` as in
-    :func:`aeutils.anomaly.threshold_summary`; ``names`` of the two groups.
-    Both groups' normalised histograms of ``log10(score)`` (positive scores
-    only), where skewed errors of both groups are visible. The title states
-    precision, recall and false-positive rate.
+    Arguments as in :func:`aeutils.anomaly.threshold_summary`; ``names`` of
+    the two groups. The histograms bin ``log10(score)`` (positive scores
+    only); the title states precision, recall and false-positive rate.
     """
     summary = threshold_summary(labels, scores, threshold)
     y, s = validate_binary_labels(labels, scores)

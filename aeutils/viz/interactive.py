@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from matplotlib.figure import Figure
 
@@ -43,16 +44,12 @@ def _format(value: object) -> str:
 
 @dataclass
 class InteractiveFigure:
-    """A figure redrawn for each value of one parameter.
-
-    See :func:`interactive_figure`.
-    """
+    """A figure redrawn for each value of one parameter (see below)."""
 
     draw: Callable[[object], Figure]
     name: str
     values: list
     initial: object
-    _frames: list[bytes] | None = field(default=None, repr=False)
 
     def _draw_checked(self, value: object) -> Figure:
         return validate_instance(
@@ -60,12 +57,11 @@ class InteractiveFigure:
             example="what the aeutils.viz functions return",
         )  # fmt: skip
 
+    @cached_property
     def frames(self) -> list[bytes]:
         """PNG bytes of the figure for every value (computed once)."""
-        if self._frames is None:
-            self._frames = [figure_to_png(self._draw_checked(v), dpi=100)
-                            for v in self.values]  # fmt: skip
-        return self._frames
+        return [figure_to_png(self._draw_checked(v), dpi=100)
+                for v in self.values]  # fmt: skip
 
     def to_html(self) -> str:
         """Self-contained HTML: a range slider over precomputed frames."""
@@ -77,7 +73,7 @@ class InteractiveFigure:
             f'style="display:{"block" if i == start else "none"};'
             f'max-width:100%" '
             f'src="data:image/png;base64,{base64.b64encode(png).decode()}"/>'
-            for i, (png, label) in enumerate(zip(self.frames(), labels))
+            for i, (png, label) in enumerate(zip(self.frames, labels))
         )
         return (
             '<div class="aeutils-interactive">'

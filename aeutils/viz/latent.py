@@ -105,9 +105,8 @@ def plot_latent_traversal(
     images = validate_images(decode_codes(decode, base + moves.flatten(0, 1)),
                              name="decode(codes)", value_range=None,
                              channels=(1, 3))  # fmt: skip
-    rows = list(zip(labels, images.split(len(offsets))))
-    return image_rows(rows, cell_size=1.0, label_width=1.2,
-                      extra_height=0.4,
+    return image_rows(list(zip(labels, images.split(len(offsets)))),
+                      cell_size=1.0, label_width=1.2, extra_height=0.4,
                       column_titles=[f"{v:+g}" for v in offsets])  # fmt: skip
 
 
