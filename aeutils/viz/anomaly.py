@@ -10,13 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
-from sklearn.metrics import (
-    ConfusionMatrixDisplay,
-    average_precision_score,
-    precision_recall_curve,
-    roc_auc_score,
-    roc_curve,
-)
+from sklearn import metrics
 
 from ..anomaly import threshold_summary
 from ..validation import (
@@ -37,10 +31,7 @@ __all__ = ["plot_error_maps", "plot_roc_pr", "plot_threshold"]
 
 
 def plot_roc_pr(
-    labels: object,
-    scores: Mapping[str, object],
-    *,
-    title: str | None = None,
+    labels: object, scores: Mapping[str, object], *, title: str | None = None
 ) -> Figure:
     """ROC and precision-recall curves of detectors on the same labels.
 
@@ -52,12 +43,13 @@ def plot_roc_pr(
     fig = NotebookFigure(figsize=(7.5, 3.6))
     roc_ax, pr_ax = fig.subplots(1, 2)
     for i, (name, (y, s)) in enumerate(checked.items()):
-        fpr, tpr, _ = roc_curve(y, s)
+        fpr, tpr, _ = metrics.roc_curve(y, s)
         roc_ax.plot(fpr, tpr, color=f"C{i % 10}",
-                    label=f"{name} ({roc_auc_score(y, s):.3f})")
-        precision, recall, _ = precision_recall_curve(y, s)
+                    label=f"{name} ({metrics.roc_auc_score(y, s):.3f})")
+        precision, recall, _ = metrics.precision_recall_curve(y, s)
+        average_precision = metrics.average_precision_score(y, s)
         pr_ax.plot(recall, precision, color=f"C{i % 10}",
-                   label=f"{name} ({average_precision_score(y, s):.3f})")
+                   label=f"{name} ({average_precision:.3f})")
     base_rate = float(next(iter(checked.values()))[0].mean())
     roc_ax.plot([0, 1], [0, 1], color="grey", linestyle=":",
                 label="chance (0.5)")
@@ -113,9 +105,9 @@ def plot_threshold(
     hist_ax.axvline(np.log10(summary.threshold), color="black",
                     linestyle="--", label="threshold")
     hist_ax.legend(fontsize=8, frameon=False)
-    ConfusionMatrixDisplay(summary.confusion, display_labels=list(names)).plot(
-        ax=matrix_ax, colorbar=False, cmap="Blues", values_format="d"
-    )
+    metrics.ConfusionMatrixDisplay(
+        summary.confusion, display_labels=list(names)
+    ).plot(ax=matrix_ax, colorbar=False, cmap="Blues", values_format="d")
     matrix_ax.set(xlabel="flagged as", ylabel="true")
     fig.suptitle(
         f"threshold {summary.threshold:.4g}: precision "

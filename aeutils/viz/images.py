@@ -45,8 +45,7 @@ def plot_image_grid(
 
 
 def plot_reconstructions(
-    images: object,
-    reconstructions: Mapping[str, Callable | torch.Tensor],
+    images: object, reconstructions: Mapping[str, Callable | torch.Tensor]
 ) -> Figure:
     """The first 8 images on top, then one row per model's rebuilds.
 
