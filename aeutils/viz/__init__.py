@@ -1,9 +1,6 @@
-"""Figures, readable at the book's column width (``viz.plot_...``).
-
-Every public name of the modules ``figures`` (shared set-up), ``images``,
-``latent``, ``curves``, ``anomaly`` and ``interactive`` (sliders that also
-work in the static book) is re-exported here.
-"""
+"""Figures readable at the book's column width: ``viz.plot_...`` re-exports
+every public name of ``figures`` (shared set-up), ``images``, ``latent``,
+``curves``, ``anomaly`` and ``interactive`` (sliders for the static book)."""
 
 from . import anomaly, curves, figures, images, interactive, latent
 from .anomaly import *  # noqa: F403

@@ -20,6 +20,7 @@ from ..validation import (
     validate_same_shape,
 )
 from .figures import (
+    GREY,
     NotebookFigure,
     check_count,
     finish,
@@ -151,7 +152,7 @@ def plot_error_maps(
     rows = (to_numpy_images(x), to_numpy_images(x_hat.clamp(0, 1)))
     for j in range(n):
         for i, tiles in enumerate(rows):
-            axes[i, j].imshow(tiles[j], cmap="gray", vmin=0.0, vmax=1.0)
+            axes[i, j].imshow(tiles[j], **GREY)
         heat = axes[2, j].imshow(errors[j], cmap="inferno", vmin=0.0,
                                  vmax=vmax)  # fmt: skip
         if titles is not None:

@@ -1,8 +1,5 @@
-"""The shared figure class and the set-up every figure module uses.
-
-Colours ``"C0"`` to ``"C9"`` are matplotlib's tab10, one per class or
-series.
-"""
+"""The figure class and set-up the figure modules share (colours ``"C0"``
+to ``"C9"``: matplotlib's tab10, one per class or series)."""
 
 from __future__ import annotations
 
@@ -22,6 +19,8 @@ from ..validation import (
 )
 
 __all__ = ["NotebookFigure", "figure_to_png"]
+
+GREY = {"cmap": "gray", "vmin": 0.0, "vmax": 1.0}
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
@@ -84,10 +83,6 @@ def image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
     return axes
 
 
-def _grey(tile: np.ndarray) -> dict:
-    return {"cmap": "gray", "vmin": 0.0, "vmax": 1.0}
-
-
 def image_grid(
     tiles: Sequence[np.ndarray],
     *,
@@ -98,7 +93,7 @@ def image_grid(
     title: str | None = None,
     label_width: float = 0.0,
     extra_height: float = 0.0,
-    style: Callable[[np.ndarray], dict] = _grey,
+    style: Callable[[np.ndarray], dict] | None = None,
 ) -> Figure:
     """Arrays for imshow, ``ncols`` a row, ``cell_size`` inches each.
 
@@ -116,7 +111,7 @@ def image_grid(
         if tile is None:
             ax.set_visible(False)
             continue
-        ax.imshow(tile, **style(tile))
+        ax.imshow(tile, **(style(tile) if style else GREY))
         if caption is not None:
             ax.set_title(caption, fontsize=9)
     for ax, label in zip(axes[:, 0], row_labels):
