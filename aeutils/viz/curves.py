@@ -192,11 +192,10 @@ def plot_label_efficiency(
         ax.axhline(chance, color="black", linestyle=":", linewidth=1.2,
                    label="chance")
     counts = sorted(table["labels per class"].unique())
-    ax.set_xscale("log")
-    ax.set_xticks(counts, [f"{c:,}" for c in counts])
-    ax.minorticks_off()
-    ax.set(xlabel="labels per class (log scale)",
+    ax.set(xscale="log", xticks=counts, xticklabels=[f"{c:,}" for c in counts],
+           xlabel="labels per class (log scale)",
            ylabel="test accuracy of the linear probe")
+    ax.minorticks_off()
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=9)
     return finish(fig)
@@ -229,11 +228,10 @@ def plot_rate_distortion(
     low, high = table["bytes"].min(), table["bytes"].max()
     ticks = [t for t in (5, 10, 20, 50, 100, 200, 500, 1000)
              if low / 1.5 <= t <= high * 1.5]
-    ax.set_xscale("log")
-    ax.set_xticks(ticks, [str(t) for t in ticks])
-    ax.minorticks_off()
-    ax.set(xlabel="bytes per image (log scale)",
+    ax.set(xscale="log", xticks=ticks, xticklabels=[str(t) for t in ticks],
+           xlabel="bytes per image (log scale)",
            ylabel="mean PSNR per image (dB)", title=title or "")
+    ax.minorticks_off()
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=9, loc="upper left")
     return finish(fig)
