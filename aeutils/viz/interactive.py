@@ -44,7 +44,7 @@ def _format(value: object) -> str:
 
 @dataclass
 class InteractiveFigure:
-    """A figure redrawn for each value of one parameter (see below)."""
+    """One slider's figure, made by :func:`interactive_figure`."""
 
     draw: Callable[[object], Figure]
     name: str
