@@ -193,8 +193,6 @@ def test_labelled_functions_reject_bad_input(labels, scores, message):
         anomaly.threshold_summary(labels, scores, 1.0)
     with pytest.raises(ValueError, match=message):
         viz.plot_roc_pr(labels, {"model": scores})
-    with pytest.raises(ValueError, match=message):
-        viz.plot_score_histograms(labels, scores)
 
 
 # ---------------------------------------------------------------- issue 19

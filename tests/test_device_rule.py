@@ -84,7 +84,7 @@ def _calls(model: MetaAutoencoder):
             model.decode, x_range=(-1, 1), y_range=(-1, 1), steps=3
         ),
         "viz.plot_reconstructions(model)": lambda: viz.plot_reconstructions(
-            IMAGES, {"model": model}, n=3
+            IMAGES, {"model": model}
         ),
         "viz.plot_latent_scatter(model.encode)": lambda: viz.plot_latent_scatter(
             model.encode, IMAGES, labels, ["a", "b"]

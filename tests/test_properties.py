@@ -216,7 +216,7 @@ def test_predict_and_evaluate_any_input(x):
 def test_image_plots(x):
     for draw in (
         lambda: viz.plot_image_grid(x),
-        lambda: viz.plot_reconstructions(x, {"same": x}, n=1),
+        lambda: viz.plot_reconstructions(x, {"same": x}),
         lambda: viz.plot_image_rows({"row": x}),
     ):
         try:

@@ -61,10 +61,9 @@ def test_digits_main_path(digits):
 
     figures = [
         viz.plot_image_grid(images[:16]),
-        viz.plot_reconstructions(images, {"PCA": pca.reconstruct, "MLP": model}, n=6),
-        viz.plot_components(pca.components_, image_shape=pca.image_shape_),
+        viz.plot_reconstructions(images, {"PCA": pca.reconstruct, "MLP": model}),
         viz.plot_components(pca.components_),
-        viz.plot_loss_curves(history, baselines={"PCA": pca_mse}),
+        viz.plot_loss_curves({"MLP": history}, baselines={"PCA": pca_mse}),
         viz.plot_latent_scatter(model.encoder, images, labels, dataset.class_names),
         viz.plot_latent_traversal(model.decoder, torch.zeros(8), dims=[0, 1], offsets=[-1, 0, 1]),
         viz.plot_explained_variance(PCA(n_components=64).fit(images).explained_variance_ratio_),
@@ -79,10 +78,10 @@ def test_digits_main_path(digits):
     assert viz.plot_latent_grid(two_d.decode, x_range=(-2, 2), y_range=(-2, 2), steps=3).axes
 
     widget = viz.interactive_figure(
-        lambda k: viz.plot_reconstructions(images, {f"PCA k={k}": PCA(k).fit(images).reconstruct}, n=4),
+        lambda k: viz.plot_reconstructions(images, {f"PCA k={k}": PCA(k).fit(images).reconstruct}),
         name="k", values=[1, 4],
     )  # fmt: skip
-    assert len(widget.frames()) == 2
+    assert len(widget.frames) == 2
 
 
 def test_rgb_32x32_images():
@@ -98,7 +97,7 @@ def test_rgb_32x32_images():
     reconstructions = predict(model, images)
     assert reconstructions.shape == images.shape
     assert viz.plot_image_grid(images[:4]).axes
-    assert viz.plot_reconstructions(images, {"conv": model}, n=3).axes
+    assert viz.plot_reconstructions(images, {"conv": model}).axes
     # PCA's covariance is D x D: 16x16 RGB (D = 768) keeps the test quick.
     small = images[:, :, ::2, ::2]
     assert PCA(n_components=4).fit(small).reconstruct(small).shape == small.shape

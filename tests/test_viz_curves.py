@@ -82,10 +82,10 @@ NAN = float("nan")
 @pytest.mark.parametrize(
     "draw, name",
     [
-        (lambda: viz.plot_loss_curves(History(train_loss=[1.0, NAN])),
+        (lambda: viz.plot_loss_curves({"a": History(train_loss=[1.0, NAN])}),
          "train_loss"),
         (lambda: viz.plot_loss_curves(
-            History(train_loss=[1.0, 0.5]), baselines={"PCA": NAN}),
+            {"a": History(train_loss=[1.0, 0.5])}, baselines={"PCA": NAN}),
          "baselines"),
         (lambda: viz.plot_explained_variance([0.5, NAN]),
          "explained_variance_ratio"),

@@ -32,5 +32,5 @@ def test_figure_to_png_respects_dpi():
 
 
 def test_figure_to_png_refuses_what_is_not_a_figure():
-    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+    with pytest.raises(TypeError, match="fig must be a Figure"):
         viz.figure_to_png(None)

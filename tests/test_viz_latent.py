@@ -23,8 +23,8 @@ def test_plot_latent_scatter_one_series_per_class():
     pca = PCA(n_components=2).fit(IMAGES)
     fig = viz.plot_latent_scatter(pca.encode, IMAGES, LABELS, ["a", "b", "c"])
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["a", "b", "c"]
-    with pytest.raises(ValueError, match=r"codes of shape \(N, k\) with k > 3"):
-        viz.plot_latent_scatter(pca.encode, IMAGES, LABELS, ["a", "b", "c"], dims=(0, 3))
+    with pytest.raises(ValueError, match=r"codes of shape \(N, k\) with k >= 2"):
+        viz.plot_latent_scatter(lambda x: x.flatten(1)[:, :1], IMAGES, LABELS, ["a", "b", "c"])
     with pytest.raises(ValueError, match="labels must have shape"):
         viz.plot_latent_scatter(pca.encode, IMAGES, LABELS[:3], ["a", "b", "c"])
 

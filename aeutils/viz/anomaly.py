@@ -1,4 +1,4 @@
-"""Anomaly figures: score histograms, ROC/PR curves, thresholds, error maps.
+"""Anomaly figures: ROC/PR curves, a threshold's effect, error maps.
 
 As in :mod:`aeutils.anomaly`: label 1 means *anomalous*, 0 *normal*, and a
 higher score means more anomalous.
@@ -10,101 +10,29 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
-from sklearn.metrics import (
-    ConfusionMatrixDisplay,
-    average_precision_score,
-    precision_recall_curve,
-    roc_auc_score,
-    roc_curve,
-)
+from sklearn import metrics
 
 from ..anomaly import threshold_summary
 from ..validation import (
     validate_binary_labels,
     validate_images,
     validate_mapping,
-    validate_positive_float,
-    validate_positive_int,
-    validate_real,
     validate_same_shape,
 )
-from .figures import NotebookFigure, image_axes, to_numpy_images
+from .figures import (
+    GREY,
+    NotebookFigure,
+    check_count,
+    finish,
+    image_axes,
+    to_numpy_images,
+)
 
-__all__ = [
-    "plot_error_maps",
-    "plot_roc_pr",
-    "plot_score_histograms",
-    "plot_threshold",
-]
-
-_NORMAL_COLOR, _ANOMALY_COLOR = "#1f77b4", "#d62728"
-
-
-def _histogram(ax, y, s, *, names, bins, log_scores, threshold) -> None:
-    """Both groups' histograms and the threshold line, on one axis."""
-    bins = validate_positive_int(bins, name="bins")
-    if isinstance(names, str) or not isinstance(names, Sequence) or len(
-        names
-    ) != 2 or not all(isinstance(n, str) for n in names):
-        raise TypeError(
-            "names must be a pair of strings (normal, anomalous), e.g. "
-            f"('normal', 'anomalous'), got {names!r}."
-        )
-    if threshold is not None:
-        threshold = validate_real(threshold, name="threshold")
-    if log_scores and (s.min() <= 0 or (threshold or 1) <= 0):
-        raise ValueError(
-            "log_scores=True needs positive scores and threshold (a log "
-            f"axis), got min score {s.min():.3g} and threshold {threshold}; "
-            "pass log_scores=False for signed scores."
-        )
-    values = np.log10(s) if log_scores else s
-    edges = np.histogram_bin_edges(values, bins=bins)
-    for label, color in ((0, _NORMAL_COLOR), (1, _ANOMALY_COLOR)):
-        count = int((y == label).sum())
-        ax.hist(values[y == label], bins=edges, density=True, alpha=0.55,
-                color=color, label=f"{names[label]} ({count})")
-    ax.set_xlabel("log10(score)" if log_scores else "score")
-    ax.set_ylabel("density")
-    if threshold is not None:
-        cut = np.log10(threshold) if log_scores else threshold
-        ax.axvline(cut, color="black", linestyle="--", label="threshold")
-
-
-def plot_score_histograms(
-    labels: object,
-    scores: object,
-    *,
-    threshold: float | None = None,
-    names: tuple[str, str] = ("normal", "anomalous"),
-    bins: int = 60,
-    log_scores: bool = True,
-    title: str | None = None,
-) -> Figure:
-    """Overlaid, normalised histograms of normal and anomalous scores.
-
-    ``labels`` and ``scores`` as in :func:`aeutils.anomaly.threshold_summary`;
-    an optional ``threshold`` line; ``names`` of the two groups; ``bins``
-    shared by both; ``log_scores`` bins ``log10(score)`` (positive scores
-    only), where skewed errors of both groups are visible.
-    """
-    y, s = validate_binary_labels(labels, scores)
-    fig = NotebookFigure(figsize=(7.5, 3.2))
-    ax = fig.subplots()
-    _histogram(ax, y, s, names=names, bins=bins, log_scores=log_scores,
-               threshold=threshold)  # fmt: skip
-    ax.legend(frameon=False)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
+__all__ = ["plot_error_maps", "plot_roc_pr", "plot_threshold"]
 
 
 def plot_roc_pr(
-    labels: object,
-    scores: Mapping[str, object],
-    *,
-    title: str | None = None,
+    labels: object, scores: Mapping[str, object], *, title: str | None = None
 ) -> Figure:
     """ROC and precision-recall curves of detectors on the same labels.
 
@@ -116,12 +44,13 @@ def plot_roc_pr(
     fig = NotebookFigure(figsize=(7.5, 3.6))
     roc_ax, pr_ax = fig.subplots(1, 2)
     for i, (name, (y, s)) in enumerate(checked.items()):
-        fpr, tpr, _ = roc_curve(y, s)
+        fpr, tpr, _ = metrics.roc_curve(y, s)
         roc_ax.plot(fpr, tpr, color=f"C{i % 10}",
-                    label=f"{name} ({roc_auc_score(y, s):.3f})")
-        precision, recall, _ = precision_recall_curve(y, s)
+                    label=f"{name} ({metrics.roc_auc_score(y, s):.3f})")
+        precision, recall, _ = metrics.precision_recall_curve(y, s)
+        average_precision = metrics.average_precision_score(y, s)
         pr_ax.plot(recall, precision, color=f"C{i % 10}",
-                   label=f"{name} ({average_precision_score(y, s):.3f})")
+                   label=f"{name} ({average_precision:.3f})")
     base_rate = float(next(iter(checked.values()))[0].mean())
     roc_ax.plot([0, 1], [0, 1], color="grey", linestyle=":",
                 label="chance (0.5)")
@@ -133,13 +62,9 @@ def plot_roc_pr(
     pr_ax.set(xlabel="recall", ylabel="precision",
               title="Precision-recall (legend: AP)")
     for ax, corner in ((roc_ax, "lower right"), (pr_ax, "lower left")):
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.02)
+        ax.set(xlim=(0, 1), ylim=(0, 1.02))
         ax.legend(fontsize=8, frameon=False, loc=corner)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, title)
 
 
 def plot_threshold(
@@ -148,24 +73,42 @@ def plot_threshold(
     threshold: float,
     *,
     names: tuple[str, str] = ("normal", "anomalous"),
-    bins: int = 60,
 ) -> Figure:
     """Histogram with the cut line beside the confusion matrix it gives.
 
-    The title states precision, recall and false-positive rate. Arguments
-    as in :func:`plot_score_histograms` (log scores).
+    Arguments as in :func:`aeutils.anomaly.threshold_summary`; ``names`` of
+    the two groups. The histograms bin ``log10(score)`` (positive scores
+    only); the title states precision, recall and false-positive rate.
     """
     summary = threshold_summary(labels, scores, threshold)
     y, s = validate_binary_labels(labels, scores)
+    pair = isinstance(names, (tuple, list)) and len(names) == 2
+    if not pair or not all(isinstance(n, str) for n in names):
+        raise TypeError(
+            "names must be a pair of strings (normal, anomalous), e.g. "
+            f"('normal', 'anomalous'), got {names!r}."
+        )
+    if s.min() <= 0 or summary.threshold <= 0:
+        raise ValueError(
+            "the histogram bins log10(score): scores and threshold must be "
+            f"positive, got min score {s.min():.3g} and threshold "
+            f"{summary.threshold}."
+        )
     fig = NotebookFigure(figsize=(7.5, 3.2))
     hist_ax, matrix_ax = fig.subplots(1, 2, width_ratios=(1.8, 1))
-    _histogram(hist_ax, y, s, names=names, bins=bins, log_scores=True,
-               threshold=summary.threshold)  # fmt: skip
+    values = np.log10(s)
+    edges = np.histogram_bin_edges(values, bins=60)
+    for label, color in ((0, "C0"), (1, "C3")):
+        hist_ax.hist(values[y == label], bins=edges, density=True, alpha=0.55,
+                     color=color,
+                     label=f"{names[label]} ({int((y == label).sum())})")
+    hist_ax.set(xlabel="log10(score)", ylabel="density")
+    hist_ax.axvline(np.log10(summary.threshold), color="black",
+                    linestyle="--", label="threshold")
     hist_ax.legend(fontsize=8, frameon=False)
-    display = ConfusionMatrixDisplay(summary.confusion,
-                                     display_labels=list(names))
-    display.plot(ax=matrix_ax, colorbar=False, cmap="Blues",
-                 values_format="d")
+    metrics.ConfusionMatrixDisplay(
+        summary.confusion, display_labels=list(names)
+    ).plot(ax=matrix_ax, colorbar=False, cmap="Blues", values_format="d")
     matrix_ax.set(xlabel="flagged as", ylabel="true")
     fig.suptitle(
         f"threshold {summary.threshold:.4g}: precision "
@@ -173,8 +116,7 @@ def plot_threshold(
         f"FPR {summary.false_positive_rate:.3f}",
         fontsize=11,
     )
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_error_maps(
@@ -182,15 +124,13 @@ def plot_error_maps(
     reconstructions: object,
     *,
     titles: Sequence[str] | None = None,
-    cell_size: float = 1.1,
 ) -> Figure:
     """Rows "image", "rebuilt" and "sq. error" (one shared colour scale).
 
     ``images`` ``(N, C, H, W)`` in ``[0, 1]`` and ``reconstructions`` of the
-    same shape; ``titles`` captions each column; ``cell_size`` (inches) is
-    reduced so the figure fits the book's 7.5 inches.
+    same shape; ``titles`` captions each column. Images are 1.1 inches,
+    less when needed for the figure to fit the book's 7.5 inches.
     """
-    cell_size = validate_positive_float(cell_size, name="cell_size")
     if getattr(images, "ndim", 4) == 3:
         raise ValueError(
             "images has shape (N, C, T): plot_error_maps draws images "
@@ -203,17 +143,16 @@ def plot_error_maps(
     )
     validate_same_shape(x, x_hat, names=("images", "reconstructions"))
     n = len(x)
-    if titles is not None and len(titles) != n:
-        raise ValueError(f"titles has {len(titles)} entries for {n} images.")
+    check_count(titles, n, name="titles")
     errors = (x.double() - x_hat.double()).pow(2).mean(dim=1).numpy()
-    cell_size = min(cell_size, 6.6 / n)
+    cell_size = min(1.1, 6.6 / n)
     fig = NotebookFigure(figsize=(n * cell_size + 0.9, 3 * cell_size + 0.5))
     axes = image_axes(fig, 3, n)
     vmax = float(errors.max()) or 1.0
     rows = (to_numpy_images(x), to_numpy_images(x_hat.clamp(0, 1)))
     for j in range(n):
         for i, tiles in enumerate(rows):
-            axes[i, j].imshow(tiles[j], cmap="gray", vmin=0.0, vmax=1.0)
+            axes[i, j].imshow(tiles[j], **GREY)
         heat = axes[2, j].imshow(errors[j], cmap="inferno", vmin=0.0,
                                  vmax=vmax)  # fmt: skip
         if titles is not None:

@@ -11,8 +11,8 @@ import torch
 from matplotlib.figure import Figure
 
 from ..train import History
-from ..validation import validate_mapping
-from .figures import CLASS_COLORS, NotebookFigure
+from ..validation import validate_instance, validate_mapping
+from .figures import finish, single_axes
 
 __all__ = [
     "plot_explained_variance",
@@ -35,59 +35,46 @@ def _finite(values: object, *, name: str) -> torch.Tensor:
     return tensor
 
 
-def _axes(height: float) -> tuple[Figure, object]:
-    fig = NotebookFigure(figsize=(7.5, height))
-    return fig, fig.subplots()
-
-
 def plot_loss_curves(
-    histories: History | Mapping[str, History],
+    histories: Mapping[str, History],
     *,
     baselines: Mapping[str, float] | None = None,
-    ylabel: str = "MSE per pixel",
     log_scale: bool = True,
 ) -> Figure:
-    """Training (dashed) and validation (solid) loss per epoch.
+    """Training (dashed) and validation (solid) MSE per pixel, per epoch.
 
-    ``histories`` is one :class:`~aeutils.train.History` or ``{label:
-    History}``; ``baselines`` ``{label: value}`` are horizontal lines (e.g.
+    ``histories`` is ``{label: History}`` (what :func:`aeutils.train.fit`
+    returns); ``baselines`` ``{label: value}`` are horizontal lines (e.g.
     PCA's MSE); ``log_scale`` makes the loss axis logarithmic.
     """
-    if isinstance(histories, History):
-        histories = {histories.model_name: histories}
     histories = validate_mapping(
         histories, name="histories", example="{label: History}"
     )
     for label, history in histories.items():
-        if not isinstance(history, History):
-            raise TypeError(
-                f"histories[{label!r}] must be a History (what train.fit "
-                f"returns), got {type(history).__name__}."
-            )
-        _finite(history.train_loss, name=f"histories[{label!r}].train_loss")
-        _finite(history.val_loss, name=f"histories[{label!r}].val_loss")
+        name = f"histories[{label!r}]"
+        validate_instance(history, History, name=name,
+                          example="what train.fit returns")  # fmt: skip
+        _finite(history.train_loss, name=f"{name}.train_loss")
+        _finite(history.val_loss, name=f"{name}.val_loss")
     baselines = baselines or {}
     for label, value in baselines.items():
         _finite(value, name=f"baselines[{label!r}]")
-    fig, ax = _axes(4.0)
+    fig, ax = single_axes(7.5, 4.0)
     for i, (label, history) in enumerate(histories.items()):
-        color = CLASS_COLORS[i % len(CLASS_COLORS)]
         epochs = np.arange(1, history.epochs + 1)
-        ax.plot(epochs, history.train_loss, "--", color=color,
+        ax.plot(epochs, history.train_loss, "--", color=f"C{i % 10}",
                 label=f"{label} (train)")
         if history.val_loss:
-            ax.plot(epochs, history.val_loss, "-", color=color,
+            ax.plot(epochs, history.val_loss, "-", color=f"C{i % 10}",
                     label=f"{label} (validation)")
     for j, (label, value) in enumerate(baselines.items()):
         ax.axhline(value, color="black", linestyle=[":", "-."][j % 2],
                    linewidth=1.2, label=label)
-    if log_scale:
-        ax.set_yscale("log")
-    ax.set(xlabel="epoch", ylabel=ylabel)
+    ax.set(xlabel="epoch", ylabel="MSE per pixel",
+           yscale="log" if log_scale else "linear")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=9)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_explained_variance(
@@ -101,34 +88,28 @@ def plot_explained_variance(
     ``thresholds`` is marked with the first ``k`` that reaches it.
     """
     ratio = _finite(explained_variance_ratio, name="explained_variance_ratio")
-    if ratio.ndim != 1 or len(ratio) == 0:
+    valid = ratio.ndim == 1 and len(ratio) > 0 and bool((ratio >= 0).all())
+    if not valid or float(ratio.sum()) > 1.0 + 1e-6:
         raise ValueError(
-            "explained_variance_ratio must be 1-D and non-empty, got "
-            f"{tuple(ratio.shape)}."
-        )
-    if (ratio < 0).any() or float(ratio.sum()) > 1.0 + 1e-6:
-        raise ValueError(
-            "explained_variance_ratio must be non-negative and sum to at "
-            "most 1."
+            "explained_variance_ratio must be 1-D, non-empty, non-negative "
+            f"and sum to at most 1, got shape {tuple(ratio.shape)}."
         )
     cumulative = torch.cumsum(ratio, dim=0).numpy()
-    fig, ax = _axes(4.0)
-    ax.plot(np.arange(1, len(ratio) + 1), cumulative, color=CLASS_COLORS[0],
+    fig, ax = single_axes(7.5, 4.0)
+    ax.plot(np.arange(1, len(ratio) + 1), cumulative, color="C0",
             linewidth=2)
     for threshold in thresholds:
         if cumulative[-1] < threshold:
             continue
         k = int(np.searchsorted(cumulative, threshold)) + 1
         ax.plot([k, k], [0, cumulative[k - 1]], ":", color="gray")
-        ax.plot(k, cumulative[k - 1], "o", color=CLASS_COLORS[3])
+        ax.plot(k, cumulative[k - 1], "o", color="C3")
         ax.annotate(f"{threshold:.0%} at k = {k}", (k, cumulative[k - 1]),
                     xytext=(8, -14), textcoords="offset points", fontsize=10)
-    ax.set_xscale("log")
-    ax.set(xlabel="number of components k (log scale)",
+    ax.set(xscale="log", xlabel="number of components k (log scale)",
            ylabel="fraction of variance explained", ylim=(0, 1.02))
     ax.grid(True, which="both", alpha=0.3)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_per_component(
@@ -158,11 +139,11 @@ def plot_per_component(
         )
     positions = np.arange(1, lengths.pop() + 1)
     width = 0.8 / len(values)
-    fig, ax = _axes(3.5)
+    fig, ax = single_axes(7.5, 3.5)
     for i, (label, v) in enumerate(values.items()):
         offset = (i - (len(values) - 1) / 2) * width
         ax.bar(positions + offset, v.numpy(), width=width, label=label,
-               color=CLASS_COLORS[i % 10])
+               color=f"C{i % 10}")
     if reference is not None:
         ax.axhline(reference[1], color="black", linestyle=":",
                    label=reference[0])
@@ -172,24 +153,19 @@ def plot_per_component(
     if len(values) > 1 or reference is not None:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0),
                   ncol=len(values) + 1, frameon=False)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
-def _check_columns(
-    table: object, columns: Sequence[str], *, name: str
-) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise TypeError(
-            f"{name} must be a pandas DataFrame, got {type(table).__name__}."
-        )
+def _check_columns(table: object, columns: Sequence[str]) -> pd.DataFrame:
+    validate_instance(table, pd.DataFrame, name="table",
+                      example="pd.DataFrame(rows)")  # fmt: skip
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise ValueError(
-            f"{name} lacks the column(s) {missing}; it needs {list(columns)}."
+            f"table lacks the column(s) {missing}; it needs {list(columns)}."
         )
     if table.empty:
-        raise ValueError(f"{name} is empty.")
+        raise ValueError("table is empty.")
     return table
 
 
@@ -203,32 +179,26 @@ def plot_label_efficiency(
     draws, bands run from the lowest to the highest draw; ``chance`` is a
     dotted line (0.1 for ten classes).
     """
-    table = _check_columns(
-        table, ["features", "labels per class", "accuracy"], name="table"
-    )
-    fig, ax = _axes(4.2)
+    table = _check_columns(table, ["features", "labels per class", "accuracy"])
+    fig, ax = single_axes(7.5, 4.2)
     for i, (name, part) in enumerate(table.groupby("features", sort=False)):
-        stats = part.groupby("labels per class")["accuracy"].agg(
-            ["mean", "min", "max"]
-        )
-        color = CLASS_COLORS[i % len(CLASS_COLORS)]
+        accuracy = part.groupby("labels per class")["accuracy"]
+        stats = accuracy.agg(["mean", "min", "max"])
         ax.plot(stats.index, stats["mean"], marker="osD^v"[i % 5],
-                color=color, label=name)
-        ax.fill_between(stats.index, stats["min"], stats["max"], color=color,
-                        alpha=0.2)
+                color=f"C{i % 10}", label=name)
+        ax.fill_between(stats.index, stats["min"], stats["max"],
+                        color=f"C{i % 10}", alpha=0.2)
     if chance is not None:
         ax.axhline(chance, color="black", linestyle=":", linewidth=1.2,
                    label="chance")
     counts = sorted(table["labels per class"].unique())
-    ax.set_xscale("log")
-    ax.set_xticks(counts, [f"{c:,}" for c in counts])
-    ax.minorticks_off()
-    ax.set(xlabel="labels per class (log scale)",
+    ax.set(xscale="log", xticks=counts, xticklabels=[f"{c:,}" for c in counts],
+           xlabel="labels per class (log scale)",
            ylabel="test accuracy of the linear probe")
+    ax.minorticks_off()
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=9)
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_rate_distortion(
@@ -241,33 +211,27 @@ def plot_rate_distortion(
     ``"<codec> + <coder>"`` share the codec's colour; entropy-coded ones
     (``" + "``) are dashed with hollow markers.
     """
-    table = _check_columns(table, ["family", "bytes", "PSNR"], name="table")
+    table = _check_columns(table, ["family", "bytes", "PSNR"])
     if (table["bytes"] <= 0).any():
         raise ValueError("bytes must be positive for the log axis.")
-    fig, ax = _axes(4.4)
-    bases: list[str] = []  # "AE, packed" and "AE + lzma" share a colour
+    fig, ax = single_axes(7.5, 4.4)
+    # "AE, packed" and "AE + lzma" share the codec's colour
+    codec = {f: f.split(",")[0].split(" + ")[0] for f in table["family"]}
+    codecs = list(dict.fromkeys(codec.values()))
+    colours = {c: f"C{i % 10}" for i, c in enumerate(codecs)}
     for i, (family, part) in enumerate(table.groupby("family", sort=False)):
         part = part.sort_values("bytes")
-        base = family.split(",")[0].split(" + ")[0]
-        if base not in bases:
-            bases.append(base)
         coded = " + " in family
         ax.plot(part["bytes"], part["PSNR"], "--" if coded else "-",
-                marker="osD^vP*X"[i % 8],
-                markerfacecolor="white" if coded else None,
-                color=CLASS_COLORS[bases.index(base) % len(CLASS_COLORS)],
-                label=family)
-    ax.set_xscale("log")
+                marker="osD^vP*X"[i % 8], color=colours[codec[family]],
+                markerfacecolor="white" if coded else None, label=family)
     low, high = table["bytes"].min(), table["bytes"].max()
     ticks = [t for t in (5, 10, 20, 50, 100, 200, 500, 1000)
              if low / 1.5 <= t <= high * 1.5]
-    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set(xscale="log", xticks=ticks, xticklabels=[str(t) for t in ticks],
+           xlabel="bytes per image (log scale)",
+           ylabel="mean PSNR per image (dB)", title=title or "")
     ax.minorticks_off()
-    ax.set(xlabel="bytes per image (log scale)",
-           ylabel="mean PSNR per image (dB)")
-    if title:
-        ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=9, loc="upper left")
-    fig.tight_layout()
-    return fig
+    return finish(fig)

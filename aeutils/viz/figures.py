@@ -1,39 +1,26 @@
-"""The shared figure class and the set-up every figure module uses."""
+"""The figure class and set-up the figure modules share (colours ``"C0"``
+to ``"C9"``: matplotlib's tab10, one per class or series)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from itertools import zip_longest
 
 import numpy as np
 import torch
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..validation import (
-    validate_images,
+    validate_instance,
     validate_positive_float,
     validate_positive_int,
 )
 
-__all__ = [
-    "CLASS_COLORS",
-    "ImageFunction",
-    "NotebookFigure",
-    "figure_to_png",
-    "image_axes",
-    "image_rows",
-    "scatter_by_class",
-    "to_numpy_images",
-]
+__all__ = ["NotebookFigure", "figure_to_png"]
 
-#: A model, encoder or decoder: maps a batch of tensors to a batch of tensors.
-ImageFunction = Callable[[torch.Tensor], torch.Tensor]
-
-#: One colour per class label (matplotlib's tab10).
-CLASS_COLORS = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-]  # fmt: skip
+GREY = {"cmap": "gray", "vmin": 0.0, "vmax": 1.0}
 
 
 def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
@@ -42,11 +29,8 @@ def figure_to_png(fig: Figure, *, dpi: float | None = None) -> bytes:
     ``dpi=None`` uses the figure's own; the white background keeps it
     readable on the book's dark theme.
     """
-    if not isinstance(fig, Figure):
-        raise TypeError(
-            f"fig must be a matplotlib Figure (what the viz functions "
-            f"return), got {type(fig).__name__}."
-        )
+    validate_instance(fig, Figure, name="fig",
+                      example="what the viz functions return")  # fmt: skip
     if dpi is not None:
         dpi = validate_positive_float(dpi, name="dpi")
     buffer = io.BytesIO()
@@ -62,24 +46,77 @@ class NotebookFigure(Figure):
         return figure_to_png(self)
 
 
+def single_axes(width: float, height: float) -> tuple[Figure, Axes]:
+    """A figure of ``width`` x ``height`` inches with one axes."""
+    fig = NotebookFigure(figsize=(width, height))
+    return fig, fig.subplots()
+
+
+def finish(fig: Figure, title: str | None = None) -> Figure:
+    """Add the optional ``title`` above ``fig``, then tighten its layout."""
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
 def to_numpy_images(images: torch.Tensor) -> np.ndarray:
     """(N, C, H, W) tensor -> (N, H, W) or (N, H, W, C) array for imshow."""
-    images = validate_images(images, name="images", value_range=None)
     array = images.detach().cpu().float().numpy()
     return array[:, 0] if array.shape[1] == 1 else array.transpose(0, 2, 3, 1)
 
 
+def check_count(
+    items: Sequence | None, n: int, *, name: str, what: str = "images"
+) -> None:
+    """Raise unless ``items`` (captions, labels...) is None or has ``n``."""
+    if items is not None and len(items) != n:
+        raise ValueError(f"{name} has {len(items)} entries for {n} {what}.")
+
+
 def image_axes(fig: Figure, nrows: int, ncols: int) -> np.ndarray:
     """A 2-D grid of axes without ticks or frames, for images."""
-    nrows = validate_positive_int(nrows, name="nrows")
-    ncols = validate_positive_int(ncols, name="ncols")
-    axes = np.atleast_2d(fig.subplots(nrows, ncols, squeeze=False))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     for ax in axes.flat:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_visible(False)
+        ax.set(xticks=[], yticks=[])
+        ax.spines[:].set_visible(False)
     return axes
+
+
+def image_grid(
+    tiles: Sequence[np.ndarray],
+    *,
+    ncols: int,
+    cell_size: float,
+    titles: Sequence[str] | None = None,
+    row_labels: Sequence[str] = (),
+    title: str | None = None,
+    label_width: float = 0.0,
+    extra_height: float = 0.0,
+    style: Callable[[np.ndarray], dict] | None = None,
+) -> Figure:
+    """Arrays for imshow, ``ncols`` a row, ``cell_size`` inches each.
+
+    ``titles`` caption the first tiles, ``row_labels`` stand left of each
+    row and ``style(tile)`` gives a tile's imshow keys (default grey in
+    [0, 1]); ``label_width`` and ``extra_height`` are inches of margin.
+    """
+    ncols = min(validate_positive_int(ncols, name="ncols"), len(tiles))
+    cell_size = validate_positive_float(cell_size, name="cell_size")
+    nrows = -(-len(tiles) // ncols)
+    height = nrows * cell_size + extra_height + (0.4 if title else 0)
+    fig = NotebookFigure(figsize=(ncols * cell_size + label_width, height))
+    axes = image_axes(fig, nrows, ncols)
+    for ax, tile, caption in zip_longest(axes.flat, tiles, titles or ()):
+        if tile is None:
+            ax.set_visible(False)
+            continue
+        ax.imshow(tile, **(style(tile) if style else GREY))
+        if caption is not None:
+            ax.set_title(caption, fontsize=9)
+    for ax, label in zip(axes[:, 0], row_labels):
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=10)
+    return finish(fig, title)
 
 
 def image_rows(
@@ -87,32 +124,26 @@ def image_rows(
     *,
     cell_size: float,
     column_titles: Sequence[str] | None = None,
-    title: str | None = None,
     label_width: float = 1.6,
-    extra_height: float = 0.0,
+    **options: object,
 ) -> Figure:
     """Rows of grey images (clamped to [0, 1]), a label left of each row.
 
     ``rows`` is a list of ``(label, images (n, C, H, W))`` with the same
-    ``n``; ``label_width`` and ``extra_height`` are inches of margin.
+    ``n``; other options as in :func:`image_grid`.
     """
-    cell_size = validate_positive_float(cell_size, name="cell_size")
     n = len(rows[0][1])
-    height = len(rows) * cell_size + extra_height + (0.4 if title else 0)
-    fig = NotebookFigure(figsize=(n * cell_size + label_width, height))
-    axes = image_axes(fig, len(rows), n)
-    for r, (label, images) in enumerate(rows):
-        shown = to_numpy_images(images.clamp(0, 1))
-        for c in range(n):
-            axes[r, c].imshow(shown[c], cmap="gray", vmin=0.0, vmax=1.0)
-            if r == 0 and column_titles is not None:
-                axes[r, c].set_title(column_titles[c], fontsize=9)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center",
-                              fontsize=10)  # fmt: skip
-    if title:
-        fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    return fig
+    if len({len(images) for _, images in rows}) != 1:
+        raise ValueError(
+            "every row must have the same number of images, got "
+            f"{[len(images) for _, images in rows]}."
+        )
+    check_count(column_titles, n, name="column_titles", what="columns")
+    tiles = [tile for _, images in rows
+             for tile in to_numpy_images(images.clamp(0, 1))]  # fmt: skip
+    return image_grid(tiles, ncols=n, cell_size=cell_size,
+                      titles=column_titles, label_width=label_width,
+                      row_labels=[label for label, _ in rows], **options)
 
 
 def scatter_by_class(
@@ -120,9 +151,7 @@ def scatter_by_class(
     *, size: float, alpha: float,
 ) -> None:  # fmt: skip
     """Scatter 2-D ``points`` on ``ax``, one coloured series per class."""
-    size = validate_positive_float(size, name="size")
     for value, name in enumerate(class_names):
         mask = labels == value
         ax.scatter(points[mask, 0], points[mask, 1], s=size, alpha=alpha,
-                   color=CLASS_COLORS[value % len(CLASS_COLORS)], label=name,
-                   rasterized=True)  # fmt: skip
+                   color=f"C{value % 10}", label=name, rasterized=True)

@@ -20,15 +20,16 @@ from ..validation import (
     validate_mapping,
     validate_matrix,
     validate_positive_float,
-    validate_positive_int,
     validate_real,
     validate_vector,
 )
 from .figures import (
-    ImageFunction,
     NotebookFigure,
+    check_count,
+    finish,
     image_rows,
     scatter_by_class,
+    single_axes,
     to_numpy_images,
 )
 
@@ -41,58 +42,49 @@ __all__ = [
 
 
 def plot_latent_scatter(
-    encode: ImageFunction,
+    encode: CodeFunction,
     images: object,
     labels: torch.Tensor,
     class_names: Sequence[str],
     *,
-    dims: tuple[int, int] = (0, 1),
-    max_points: int = 5000,
-    axis_labels: tuple[str, str] | None = None,
+    axis_labels: tuple[str, str] = ("z[0]", "z[1]"),
     title: str | None = None,
 ) -> Figure:
-    """Two code dimensions ``dims`` of ``encode(images)``, by class.
+    """The first two code dimensions of ``encode(images)``, by class.
 
     ``encode`` maps images ``(N, C, H, W)`` to codes ``(N, k)``; ``labels``
-    are integers naming ``class_names``; the first ``max_points`` are drawn;
-    ``axis_labels`` default to ``"z[i]"``.
+    are integers naming ``class_names``; the first 5,000 images are drawn.
     """
     x = validate_images(images, name="images")
     labels = validate_labels(labels, n=len(x), n_classes=len(class_names))
-    max_points = validate_positive_int(max_points, name="max_points")
-    codes = predict(encode, x[:max_points])
-    if codes.ndim != 2 or max(dims) >= codes.shape[1]:
+    codes = predict(encode, x[:5000])
+    if codes.ndim != 2 or codes.shape[1] < 2:
         raise ValueError(
-            f"encode must return codes of shape (N, k) with k > {max(dims)}, "
-            f"got {tuple(codes.shape)}."
+            "encode must return codes of shape (N, k) with k >= 2, got "
+            f"{tuple(codes.shape)}."
         )
-    fig = NotebookFigure(figsize=(8.0, 6.0))
-    ax = fig.subplots()
-    scatter_by_class(ax, codes[:, list(dims)].float().numpy(),
-                     labels[:max_points].numpy(), class_names, size=6,
-                     alpha=0.6)  # fmt: skip
-    xlabel, ylabel = axis_labels or (f"z[{dims[0]}]", f"z[{dims[1]}]")
-    ax.set(xlabel=xlabel, ylabel=ylabel, title=title or "")
+    fig, ax = single_axes(8.0, 6.0)
+    scatter_by_class(ax, codes[:, :2].float().numpy(), labels[:5000].numpy(),
+                     class_names, size=6, alpha=0.6)  # fmt: skip
+    ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title or "")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), markerscale=3,
               fontsize=9, frameon=False)  # fmt: skip
-    fig.tight_layout()
-    return fig
+    return finish(fig)
 
 
 def plot_latent_traversal(
-    decode: ImageFunction,
+    decode: CodeFunction,
     base_code: torch.Tensor,
     *,
     dims: Sequence[int],
     offsets: Sequence[float],
     dim_labels: Sequence[str] | None = None,
-    cell_size: float = 1.0,
 ) -> Figure:
     """Row ``i``: ``decode(base_code + offset * e_dims[i])`` for each offset.
 
     ``decode`` maps codes ``(N, k)`` to images (e.g. ``model.decode``);
     ``base_code`` ``(k,)`` is often zeros or a mean code; ``dim_labels``
-    default to ``"z[i]"``; ``cell_size`` is one image's inches.
+    default to ``"z[i]"``.
     """
     base = validate_vector(base_code, name="base_code")
     for name, values in (("dims", dims), ("offsets", offsets)):
@@ -107,23 +99,14 @@ def plot_latent_traversal(
         for i, d in enumerate(dims)
     ]
     offsets = [validate_real(v, name="offsets") for v in offsets]
+    check_count(dim_labels, len(dims), name="dim_labels", what="dims")
     labels = dim_labels or [f"z[{d}]" for d in dims]
-    if len(labels) != len(dims):
-        raise ValueError(
-            f"dim_labels has {len(labels)} entries for {len(dims)} dims."
-        )
-    codes = base.repeat(len(dims) * len(offsets), 1)
-    for r, dim in enumerate(dims):
-        codes[r * len(offsets) : (r + 1) * len(offsets), dim] += torch.tensor(
-            offsets
-        )
-    images = validate_images(decode_codes(decode, codes),
+    moves = torch.eye(len(base))[dims, None] * torch.tensor(offsets)[:, None]
+    images = validate_images(decode_codes(decode, base + moves.flatten(0, 1)),
                              name="decode(codes)", value_range=None,
                              channels=(1, 3))  # fmt: skip
-    rows = [(label, part) for label, part in
-            zip(labels, images.split(len(offsets)))]  # fmt: skip
-    return image_rows(rows, cell_size=cell_size, label_width=1.2,
-                      extra_height=0.4,
+    return image_rows(list(zip(labels, images.split(len(offsets)))),
+                      cell_size=1.0, label_width=1.2, extra_height=0.4,
                       column_titles=[f"{v:+g}" for v in offsets])  # fmt: skip
 
 
@@ -135,7 +118,6 @@ def plot_latent_grid(
     steps: int = 15,
     size: float = 6.0,
     title: str | None = None,
-    axis_labels: tuple[str, str] = ("z[0]", "z[1]"),
 ) -> Figure:
     """What each region of a 2-D latent plane decodes to, as one mosaic.
 
@@ -145,17 +127,17 @@ def plot_latent_grid(
     """
     size = validate_positive_float(size, name="size")
     images = decode_grid(decode, x_range=x_range, y_range=y_range, steps=steps)
-    tiles = to_numpy_images(images.clamp(0, 1))
+    tiles = to_numpy_images(validate_images(
+        images, name="decode(codes)", value_range=None, channels=(1, 3)
+    ).clamp(0, 1))  # fmt: skip
     rows = [np.concatenate(list(tiles[r * steps : (r + 1) * steps]), axis=1)
             for r in range(steps)]  # fmt: skip
-    fig = NotebookFigure(figsize=(size, size))
-    ax = fig.subplots()
+    fig, ax = single_axes(size, size)
     ax.imshow(np.concatenate(rows, axis=0), cmap="gray", vmin=0, vmax=1,
               extent=(x_range[0], x_range[1], y_range[0], y_range[1]),
               aspect="auto")  # fmt: skip
-    ax.set(xlabel=axis_labels[0], ylabel=axis_labels[1], title=title or "")
-    fig.tight_layout()
-    return fig
+    ax.set(xlabel="z[0]", ylabel="z[1]", title=title or "")
+    return finish(fig)
 
 
 def plot_embeddings(
@@ -188,13 +170,12 @@ def plot_embeddings(
         labels, n=lengths.pop(), n_classes=len(class_names)
     ).numpy()
     fig = NotebookFigure(figsize=(7.5, 4.4))
-    axes = np.atleast_1d(fig.subplots(1, len(points)))
+    axes = fig.subplots(1, len(points), squeeze=False)[0]
     for ax, (name, p) in zip(axes, points.items()):
         scatter_by_class(ax, p.numpy(), labels, class_names, size=4,
                          alpha=0.7)  # fmt: skip
         ax.set_title((titles or {}).get(name, name), fontsize=10)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.set(xticks=[], yticks=[])
     fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center",
                ncol=5, markerscale=3, fontsize=8, frameon=False)  # fmt: skip
     fig.tight_layout(rect=(0, 0.12, 1, 1))
