@@ -297,6 +297,10 @@ def test_every_test_file_names_a_module_or_is_cross_cutting():
 #: the 4,300 lines it had before the layout; a topic over ~500 lines becomes
 #: a subpackage of named modules.
 LINE_BUDGET = 4300
+#: What it holds today, after the cut from 5,957 lines: it may shrink, not
+#: grow. Later issues added codec.py, diffusion.py, checkpoints.py and the
+#: models and measures of chapters 10 to 13 after the budget was set.
+LINES_TODAY = 4850
 MODULE_LINES = 500
 
 
@@ -310,12 +314,16 @@ def _library_lines() -> dict[str, int]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 18 leftover: the library is ~5,960 lines (chapters 8-13 "
-    "added codec, diffusion, checkpoints...); trim to 4,300 and remove "
-    "this mark",
+    reason="issue 18's budget: the library is ~4,850 lines, 4,300 would "
+    "mean dropping what chapters 8-13 and issue 20 added; awaiting a "
+    "decision on the budget",
 )
 def test_the_learner_library_fits_its_line_budget():
     assert sum(_library_lines().values()) <= LINE_BUDGET
+
+
+def test_the_learner_library_does_not_grow():
+    assert sum(_library_lines().values()) <= LINES_TODAY
 
 
 def test_no_library_module_outgrows_the_module_rule():
