@@ -23,7 +23,6 @@ __all__ = [
     "validate_range",
     "validate_real",
     "validate_seed",
-    "validate_shape",
 ]
 
 
@@ -123,14 +122,3 @@ def validate_range(value: object, *, name: str) -> tuple[float, float]:
     if not low < high:
         raise ValueError(f"{name} must have low < high, got {value!r}.")
     return low, high
-
-
-def validate_shape(value: object, *, name: str = "image_shape"
-                   ) -> tuple[int, ...]:
-    """Validate a shape of positive integers, e.g. ``(1, 28, 28)``."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise TypeError(
-            f"{name} must be a tuple of positive ints such as (1, 28, 28), "
-            f"got {value!r}."
-        )
-    return tuple(validate_positive_int(v, name=name) for v in value)

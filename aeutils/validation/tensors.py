@@ -30,7 +30,6 @@ __all__ = [
     "validate_same_shape",
     "validate_model_output",
     "validate_scores",
-    "validate_bytes_array",
     "validate_labels",
     "validate_class_labels",
     "validate_binary_labels",
@@ -301,16 +300,6 @@ def validate_scores(scores: object, *, name: str = "scores") -> np.ndarray:
         raise ValueError(
             f"{name} contains {n_bad} NaN or infinite value(s); a diverged model or an "
             "input outside the model's range gives NaN. Fix those scores first."
-        )
-    return array
-
-
-def validate_bytes_array(array: object, *, name: str = "array") -> np.ndarray:
-    """Validate a NumPy array of unsigned bytes (``uint8``), as IDX files hold."""
-    if not isinstance(array, np.ndarray) or array.dtype != np.uint8:
-        raise TypeError(
-            f"{name} must be a NumPy array of dtype uint8, got "
-            f"{getattr(array, 'dtype', type(array).__name__)}."
         )
     return array
 
